@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+#include <geoinr/core/runtime_info.h>
+
+#include <ATen/Parallel.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+
+#include <dlfcn.h>
+
+#include <climits>
+#include <cstdlib>
+
+#ifndef GEOINR_VERSION
+#define GEOINR_VERSION "unknown"
+#endif
+
+extern "C" void sgemm_(); // resolved by the BLAS LibTorch links (libblas.so.3 on Debian)
+
+namespace geoinr::core
+{
+
+std::string geoinrVersion() { return GEOINR_VERSION; }
+
+std::string torchVersion() { return TORCH_VERSION; }
+
+std::string blasLibrary()
+{
+    void* sym = dlsym(RTLD_DEFAULT, "sgemm_");
+    Dl_info info{};
+    if (sym == nullptr || dladdr(sym, &info) == 0 || info.dli_fname == nullptr)
+    {
+        return "unknown (no sgemm_ symbol loaded)";
+    }
+    char resolved[PATH_MAX];
+    // Debian's alternatives make libblas.so.3 a link to the chosen BLAS: report the target.
+    if (realpath(info.dli_fname, resolved) != nullptr)
+    {
+        return resolved;
+    }
+    return info.dli_fname;
+}
+
+int torchThreads() { return at::get_num_threads(); }
+
+bool cudaAvailable() { return torch::cuda::is_available(); }
+
+} // namespace geoinr::core
