@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+// Registration of the geoinr subcommands. Each adds itself to the CLI11 app; its callback runs
+// the work and throws geoinr::Error on failure (main maps errors to exit codes).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace geoinr::cli
+{
+
+void addEncodersCommand(CLI::App& app);
+void addNetworksCommand(CLI::App& app);
+void addSphereFitCommand(CLI::App& app);
+
+/** Multi-line version report: GeoINR, LibTorch, BLAS, threads, CUDA, GDAL, PROJ. */
+std::string versionReport();
+
+} // namespace geoinr::cli
