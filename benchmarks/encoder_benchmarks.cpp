@@ -32,8 +32,8 @@ void BM_TorchMm(benchmark::State& state)
     {
         benchmark::DoNotOptimize(torch::mm(a, b).data_ptr());
     }
-    state.counters["GFLOP/s"] = benchmark::Counter(2.0 * n * n * n * 1e-9,
-                                                   benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["GFLOP/s"] =
+        benchmark::Counter(2.0 * n * n * n * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_TorchMm)->Arg(1024)->Unit(benchmark::kMillisecond);
 
@@ -56,9 +56,9 @@ void runEncoder(benchmark::State& state, const nlohmann::json& config)
 void BM_SinrForwardBackward(benchmark::State& state)
 {
     const auto species = state.range(0);
-    auto model = geoinr::core::makeRangeModel(
-        {{"encoder", {{"name", "wrap"}}}, {"network", {{"name", "residual_fcnet"}}},
-         {"num_classes", species}});
+    auto model = geoinr::core::makeRangeModel({{"encoder", {{"name", "wrap"}}},
+                                               {"network", {{"name", "residual_fcnet"}}},
+                                               {"num_classes", species}});
     model->train();
     const auto x = randomLonLat(4096);
     const auto target = torch::zeros({4096, species});
@@ -89,7 +89,8 @@ void registerEncoderBenchmarks()
         {
             label += "_L" + std::to_string(cfg.at("L").get<int>());
         }
-        benchmark::RegisterBenchmark(label.c_str(), [cfg](benchmark::State& s) { runEncoder(s, cfg); })
+        benchmark::RegisterBenchmark(label.c_str(),
+                                     [cfg](benchmark::State& s) { runEncoder(s, cfg); })
             ->Unit(benchmark::kMillisecond);
     }
 }

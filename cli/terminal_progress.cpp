@@ -17,7 +17,10 @@ namespace
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void onSigint(int /*signal*/) { g_interrupted.store(true); }
+extern "C" void onSigint(int /*signal*/)
+{
+    g_interrupted.store(true);
+}
 
 struct ProgressState
 {
@@ -87,6 +90,9 @@ core::ProgressSink makeTerminalProgress(bool quiet)
     };
 }
 
-bool interrupted() { return g_interrupted.load(); }
+bool interrupted()
+{
+    return g_interrupted.load();
+}
 
 } // namespace geoinr::cli

@@ -13,7 +13,10 @@ namespace geoinr::cli
 namespace
 {
 
-std::string defaultText(const nlohmann::json& v) { return v.is_null() ? "(none)" : v.dump(); }
+std::string defaultText(const nlohmann::json& v)
+{
+    return v.is_null() ? "(none)" : v.dump();
+}
 
 void printComponent(const core::ComponentInfo& info, const std::string& dimText)
 {
@@ -55,7 +58,8 @@ void addEncodersCommand(CLI::App& app)
                 }
                 catch (const nlohmann::json::parse_error& e)
                 {
-                    throw CLI::ValidationError("--config", std::string("invalid JSON: ") + e.what());
+                    throw CLI::ValidationError("--config",
+                                               std::string("invalid JSON: ") + e.what());
                 }
                 auto resolved = core::resolveEncoderConfig(given);
                 const nlohmann::json out = {{"config", resolved},

@@ -55,8 +55,8 @@ nlohmann::json parseJsonArg(const std::string& text, const std::string& option)
 /** One small model per encoder family, each with settings from the [SH] checkerboard configs. */
 std::vector<std::pair<nlohmann::json, nlohmann::json>> familyRuns()
 {
-    const nlohmann::json fcnet = {{"name", "residual_fcnet"}, {"hidden_dim", 128},
-                                  {"num_blocks", 2}, {"dropout", 0.0}};
+    const nlohmann::json fcnet = {
+        {"name", "residual_fcnet"}, {"hidden_dim", 128}, {"num_blocks", 2}, {"dropout", 0.0}};
     const nlohmann::json siren = {{"name", "siren"}, {"hidden_dim", 128}, {"num_layers", 1}};
     return {
         {{{"name", "wrap"}}, fcnet},

@@ -17,8 +17,8 @@ std::string versionReport()
                        "BLAS: {}\n"
                        "GDAL {}, PROJ {}\n",
                        core::geoinrVersion(), core::torchVersion(), core::torchThreads(),
-                       core::cudaAvailable() ? "available" : "not available",
-                       core::blasLibrary(), GDALVersionInfo("RELEASE_NAME"), proj_info().version);
+                       core::cudaAvailable() ? "available" : "not available", core::blasLibrary(),
+                       GDALVersionInfo("RELEASE_NAME"), proj_info().version);
 }
 
 } // namespace geoinr::cli

@@ -72,7 +72,8 @@ bool matches(const ParamSpec& spec, const nlohmann::json& v)
         {
             return false;
         }
-        return std::all_of(v.begin(), v.end(), [&](const nlohmann::json& row)
+        return std::all_of(v.begin(), v.end(),
+                           [&](const nlohmann::json& row)
                            { return isNumberList(row) && row.size() == v.front().size(); });
     }
     return false;
@@ -105,7 +106,8 @@ nlohmann::json resolveParams(const std::vector<ParamSpec>& specs, const nlohmann
 {
     if (!given.is_object())
     {
-        throw InvalidArgument(fmt::format("{}: expected a JSON object, got {}", path, given.dump()));
+        throw InvalidArgument(
+            fmt::format("{}: expected a JSON object, got {}", path, given.dump()));
     }
     std::vector<std::string> known;
     known.reserve(specs.size());

@@ -15,10 +15,21 @@ namespace
 const std::vector<ParamSpec>& modelParams()
 {
     static const std::vector<ParamSpec> specs = {
-        {"input", ParamType::String, "coords", "network input: coords, env or env+coords", {}, {},
+        {"input",
+         ParamType::String,
+         "coords",
+         "network input: coords, env or env+coords",
+         {},
+         {},
          {"coords", "env", "env+coords"}},
         {"num_env_features", ParamType::Integer, 0, "number of covariate channels", 0.0, 1e5},
-        {"num_classes", ParamType::Integer, nullptr, "number of species (outputs)", 1.0, 1e8, {},
+        {"num_classes",
+         ParamType::Integer,
+         nullptr,
+         "number of species (outputs)",
+         1.0,
+         1e8,
+         {},
          true},
         {"seed", ParamType::Integer, 0, "initialisation seed", 0.0, {}},
     };
@@ -82,19 +93,22 @@ RangeModelImpl::RangeModelImpl(const nlohmann::json& config)
     {
         m_config.erase("encoder");
     }
-    const auto networkConfig =
-        config.contains("network") ? config.at("network") : nlohmann::json{{"name", "residual_fcnet"}};
-    m_network = register_module(
-        "network", makeNetwork(networkConfig, inputDim, m_config.at("num_classes").get<std::int64_t>()));
+    const auto networkConfig = config.contains("network")
+                                   ? config.at("network")
+                                   : nlohmann::json{{"name", "residual_fcnet"}};
+    m_network =
+        register_module("network", makeNetwork(networkConfig, inputDim,
+                                               m_config.at("num_classes").get<std::int64_t>()));
     m_config["network"] = m_network->config();
 }
 
-torch::Tensor RangeModelImpl::encodeInputs(const torch::Tensor& lonLatDeg, const torch::Tensor& env)
+torch::Tensor RangeModelImpl::encodeInputs(const torch::Tensor& lonLatDeg, const torch::Tensor& env,
+                                           bool validate)
 {
     std::vector<torch::Tensor> parts;
     if (m_encoder)
     {
-        parts.push_back(m_encoder->forward(lonLatDeg));
+        parts.push_back(validate ? m_encoder->forward(lonLatDeg) : m_encoder->encode(lonLatDeg));
     }
     if (m_inputMode != InputMode::Coords)
     {
@@ -106,8 +120,8 @@ torch::Tensor RangeModelImpl::encodeInputs(const torch::Tensor& lonLatDeg, const
         }
         if (!parts.empty() && env.size(0) != parts.front().size(0))
         {
-            throw InvalidArgument(fmt::format("covariates: {} rows but {} coordinates",
-                                              env.size(0), parts.front().size(0)));
+            throw InvalidArgument(fmt::format("covariates: {} rows but {} coordinates", env.size(0),
+                                              parts.front().size(0)));
         }
         parts.push_back(parts.empty() ? env : env.to(parts.front().scalar_type()));
     }

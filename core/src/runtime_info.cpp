@@ -2,13 +2,12 @@
 #include <geoinr/core/runtime_info.h>
 
 #include <ATen/Parallel.h>
+#include <climits>
 #include <torch/cuda.h>
 #include <torch/version.h>
 
-#include <dlfcn.h>
-
-#include <climits>
 #include <cstdlib>
+#include <dlfcn.h>
 
 #ifndef GEOINR_VERSION
 #define GEOINR_VERSION "unknown"
@@ -19,9 +18,15 @@ extern "C" void sgemm_(); // resolved by the BLAS LibTorch links (libblas.so.3 o
 namespace geoinr::core
 {
 
-std::string geoinrVersion() { return GEOINR_VERSION; }
+std::string geoinrVersion()
+{
+    return GEOINR_VERSION;
+}
 
-std::string torchVersion() { return TORCH_VERSION; }
+std::string torchVersion()
+{
+    return TORCH_VERSION;
+}
 
 std::string blasLibrary()
 {
@@ -40,8 +45,14 @@ std::string blasLibrary()
     return info.dli_fname;
 }
 
-int torchThreads() { return at::get_num_threads(); }
+int torchThreads()
+{
+    return at::get_num_threads();
+}
 
-bool cudaAvailable() { return torch::cuda::is_available(); }
+bool cudaAvailable()
+{
+    return torch::cuda::is_available();
+}
 
 } // namespace geoinr::core

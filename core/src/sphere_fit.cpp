@@ -51,8 +51,10 @@ SphereFitResult runSphereFit(const SphereFitOptions& o, const ProgressSink& prog
     }
     const auto device = parseDevice(o.device);
     const auto task = makeCheckerboard(o.numSupport, o.numClasses, o.numSamples, o.numTest);
-    const nlohmann::json config = {{"input", "coords"},     {"encoder", o.encoder},
-                                   {"network", o.network},  {"num_classes", task.numClasses},
+    const nlohmann::json config = {{"input", "coords"},
+                                   {"encoder", o.encoder},
+                                   {"network", o.network},
+                                   {"num_classes", task.numClasses},
                                    {"seed", o.seed}};
     auto model = makeRangeModel(config);
     model->encoder()->fitToLocations(task.trainLonLat);
@@ -83,12 +85,13 @@ SphereFitResult runSphereFit(const SphereFitOptions& o, const ProgressSink& prog
             ++batches;
         }
         result.finalLoss = lossSum / batches;
-        reportProgress(progress, static_cast<double>(epoch + 1) / o.epochs,
-                       fmt::format("epoch {}/{} loss {:.4f}", epoch + 1, o.epochs, result.finalLoss));
+        reportProgress(
+            progress, static_cast<double>(epoch + 1) / o.epochs,
+            fmt::format("epoch {}/{} loss {:.4f}", epoch + 1, o.epochs, result.finalLoss));
     }
     result.trainAccuracy = accuracy(*model, x, y);
-    result.testAccuracy = accuracy(*model, task.testLonLat.to(device, torch::kFloat32),
-                                   task.testLabels.to(device));
+    result.testAccuracy =
+        accuracy(*model, task.testLonLat.to(device, torch::kFloat32), task.testLabels.to(device));
     result.encoderDim = model->encoder()->outputDim();
     for (const auto& p : model->parameters())
     {

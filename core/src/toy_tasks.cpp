@@ -16,7 +16,7 @@ namespace
 /** NumPy's legacy RandomState normal stream: MT19937, 53-bit doubles, polar Box-Muller. */
 class NumpyLegacyNormal
 {
-public:
+  public:
     explicit NumpyLegacyNormal(std::uint32_t seed) : m_rng(seed) {}
 
     double next()
@@ -41,7 +41,7 @@ public:
         return f * x2;
     }
 
-private:
+  private:
     double uniform()
     {
         const std::uint32_t a = m_rng() >> 5;
@@ -55,7 +55,10 @@ private:
 };
 
 /** Python's floored modulo. */
-double flooredMod(double a, double b) { return a - b * std::floor(a / b); }
+double flooredMod(double a, double b)
+{
+    return a - b * std::floor(a / b);
+}
 
 } // namespace
 
@@ -86,8 +89,8 @@ torch::Tensor fibonacciLattice(std::int64_t n)
     out.reserve(static_cast<std::size_t>(2 * n));
     for (std::int64_t i = -n / 2; i < n - n / 2; ++i)
     {
-        const double lat = std::asin(2.0 * static_cast<double>(i) / static_cast<double>(n + 1)) *
-                           180.0 / M_PI;
+        const double lat =
+            std::asin(2.0 * static_cast<double>(i) / static_cast<double>(n + 1)) * 180.0 / M_PI;
         double lon = flooredMod(static_cast<double>(i), golden) * 360.0 / golden;
         if (lon > 180.0)
         {

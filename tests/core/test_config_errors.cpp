@@ -55,18 +55,24 @@ TEST(ConfigErrors, UnknownEncoderNameListsKnownNames)
     EXPECT_TRUE(contains(msg, "spherical_harmonics")) << msg;
     EXPECT_TRUE(contains(msg, "wrap")) << msg;
     // The torch-free entry points report the same error.
-    const auto msg2 =
-        invalidArgumentMessage([] { geoinr::core::encoderOutputDim({{"name", "sphere_x"}}); });
+    const auto msg2 = invalidArgumentMessage(
+        [] {
+            geoinr::core::encoderOutputDim({{"name", "sphere_x"}});
+        });
     EXPECT_TRUE(contains(msg2, "encoder.name")) << msg2;
-    const auto msg3 =
-        invalidArgumentMessage([] { geoinr::core::resolveEncoderConfig({{"name", "sphere_x"}}); });
+    const auto msg3 = invalidArgumentMessage(
+        [] {
+            geoinr::core::resolveEncoderConfig({{"name", "sphere_x"}});
+        });
     EXPECT_TRUE(contains(msg3, "encoder.name")) << msg3;
 }
 
 TEST(ConfigErrors, OutOfRangeIntegerNamesTheField)
 {
-    const auto msg =
-        invalidArgumentMessage([] { makeEncoder({{"name", "spherical_harmonics"}, {"L", -1}}); });
+    const auto msg = invalidArgumentMessage(
+        [] {
+            makeEncoder({{"name", "spherical_harmonics"}, {"L", -1}});
+        });
     EXPECT_TRUE(contains(msg, "encoder.L")) << msg;
     EXPECT_TRUE(contains(msg, "-1")) << msg;
     EXPECT_TRUE(contains(msg, "expected an integer")) << msg;
@@ -75,22 +81,31 @@ TEST(ConfigErrors, OutOfRangeIntegerNamesTheField)
 TEST(ConfigErrors, WrongTypeNamesTheFieldAndTheExpectedType)
 {
     auto msg = invalidArgumentMessage(
-        [] { makeEncoder({{"name", "spherical_harmonics"}, {"L", "ten"}}); });
+        [] {
+            makeEncoder({{"name", "spherical_harmonics"}, {"L", "ten"}});
+        });
     EXPECT_TRUE(contains(msg, "encoder.L")) << msg;
     EXPECT_TRUE(contains(msg, "expected an integer")) << msg;
     EXPECT_TRUE(contains(msg, "ten")) << msg;
     // A float where an integer is required is also an error.
-    msg = invalidArgumentMessage([] { makeEncoder({{"name", "spherical_harmonics"}, {"L", 2.5}}); });
+    msg = invalidArgumentMessage(
+        [] {
+            makeEncoder({{"name", "spherical_harmonics"}, {"L", 2.5}});
+        });
     EXPECT_TRUE(contains(msg, "encoder.L")) << msg;
     msg = invalidArgumentMessage(
-        [] { makeEncoder({{"name", "spherical_harmonics"}, {"closed_form_sign", 1}}); });
+        [] {
+            makeEncoder({{"name", "spherical_harmonics"}, {"closed_form_sign", 1}});
+        });
     EXPECT_TRUE(contains(msg, "encoder.closed_form_sign")) << msg;
 }
 
 TEST(ConfigErrors, UnknownFieldIsRejectedAndKnownFieldsListed)
 {
-    const auto msg =
-        invalidArgumentMessage([] { makeEncoder({{"name", "spherical_harmonics"}, {"Ll", 3}}); });
+    const auto msg = invalidArgumentMessage(
+        [] {
+            makeEncoder({{"name", "spherical_harmonics"}, {"Ll", 3}});
+        });
     EXPECT_TRUE(contains(msg, "encoder.Ll")) << msg;
     EXPECT_TRUE(contains(msg, "unknown field")) << msg;
     EXPECT_TRUE(contains(msg, "m0_scale")) << msg;
@@ -108,13 +123,20 @@ TEST(ConfigErrors, MissingOrNonStringNameIsRejected)
 
 TEST(ConfigErrors, RangeModelRequiresNumClasses)
 {
-    const auto msg = invalidArgumentMessage([] { makeRangeModel({{"encoder", {{"name", "wrap"}}}}); });
+    const auto msg = invalidArgumentMessage(
+        [] {
+            makeRangeModel({{"encoder", {{"name", "wrap"}}}});
+        });
     EXPECT_TRUE(contains(msg, "model.num_classes")) << msg;
     const auto msg2 = invalidArgumentMessage(
-        [] { makeRangeModel({{"encoder", {{"name", "wrap"}}}, {"num_classes", 0}}); });
+        [] {
+            makeRangeModel({{"encoder", {{"name", "wrap"}}}, {"num_classes", 0}});
+        });
     EXPECT_TRUE(contains(msg2, "model.num_classes")) << msg2;
     const auto msg3 = invalidArgumentMessage(
-        [] { makeRangeModel({{"encoder", {{"name", "wrap"}}}, {"num_classes", 2}, {"foo", 1}}); });
+        [] {
+            makeRangeModel({{"encoder", {{"name", "wrap"}}}, {"num_classes", 2}, {"foo", 1}});
+        });
     EXPECT_TRUE(contains(msg3, "model.foo")) << msg3;
     const auto msg4 = invalidArgumentMessage([] { makeRangeModel({{"num_classes", 2}}); });
     EXPECT_TRUE(contains(msg4, "model.encoder")) << msg4;
@@ -122,28 +144,39 @@ TEST(ConfigErrors, RangeModelRequiresNumClasses)
 
 TEST(ConfigErrors, UnknownNetworkNamesTheField)
 {
-    auto msg = invalidArgumentMessage([] { geoinr::core::makeNetwork({{"name", "resnet"}}, 4, 3); });
+    auto msg = invalidArgumentMessage(
+        [] {
+            geoinr::core::makeNetwork({{"name", "resnet"}}, 4, 3);
+        });
     EXPECT_TRUE(contains(msg, "network.name")) << msg;
     EXPECT_TRUE(contains(msg, "residual_fcnet")) << msg;
     msg = invalidArgumentMessage(
-        [] {
-            makeRangeModel(
-                {{"encoder", {{"name", "wrap"}}}, {"network", {{"name", "resnet"}}}, {"num_classes", 2}});
+        []
+        {
+            makeRangeModel({{"encoder", {{"name", "wrap"}}},
+                            {"network", {{"name", "resnet"}}},
+                            {"num_classes", 2}});
         });
     EXPECT_TRUE(contains(msg, "network.name")) << msg;
     msg = invalidArgumentMessage(
-        [] { geoinr::core::makeNetwork({{"name", "siren"}, {"hidden_dim", 0}}, 4, 3); });
+        [] {
+            geoinr::core::makeNetwork({{"name", "siren"}, {"hidden_dim", 0}}, 4, 3);
+        });
     EXPECT_TRUE(contains(msg, "network.hidden_dim")) << msg;
 }
 
 TEST(ConfigErrors, BadFrequencyRuleNamesTheField)
 {
     const auto msg = invalidArgumentMessage(
-        [] { makeEncoder({{"name", "sphere_c"}, {"freq_rule", "bogus"}}); });
+        [] {
+            makeEncoder({{"name", "sphere_c"}, {"freq_rule", "bogus"}});
+        });
     EXPECT_TRUE(contains(msg, "encoder.freq_rule")) << msg;
     EXPECT_TRUE(contains(msg, "geometric")) << msg;
     const auto msg2 = invalidArgumentMessage(
-        [] { makeEncoder({{"name", "sphere_c"}, {"min_radius", 2.0}, {"max_radius", 1.0}}); });
+        [] {
+            makeEncoder({{"name", "sphere_c"}, {"min_radius", 2.0}, {"max_radius", 1.0}});
+        });
     EXPECT_TRUE(contains(msg2, "encoder.min_radius")) << msg2;
 }
 
@@ -153,9 +186,8 @@ TEST(ConfigErrors, RffWeightsOfWrongShapeNameTheField)
     auto msg = invalidArgumentMessage(
         []
         {
-            makeEncoder({{"name", "rff"},
-                         {"num_features", 4},
-                         {"W", {{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}}});
+            makeEncoder(
+                {{"name", "rff"}, {"num_features", 4}, {"W", {{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}}});
         });
     EXPECT_TRUE(contains(msg, "encoder.W")) << msg;
     // 3 rows instead of 2.
@@ -169,11 +201,15 @@ TEST(ConfigErrors, RffWeightsOfWrongShapeNameTheField)
     EXPECT_TRUE(contains(msg, "encoder.W")) << msg;
     // Ragged rows.
     msg = invalidArgumentMessage(
-        [] { makeEncoder({{"name", "rff"}, {"num_features", 2}, {"W", {{1.0, 2.0}, {3.0}}}}); });
+        [] {
+            makeEncoder({{"name", "rff"}, {"num_features", 2}, {"W", {{1.0, 2.0}, {3.0}}}});
+        });
     EXPECT_TRUE(contains(msg, "encoder.W")) << msg;
     // b of the wrong length.
     msg = invalidArgumentMessage(
-        [] { makeEncoder({{"name", "rff"}, {"num_features", 2}, {"b", {1.0, 2.0, 3.0}}}); });
+        [] {
+            makeEncoder({{"name", "rff"}, {"num_features", 2}, {"b", {1.0, 2.0, 3.0}}});
+        });
     EXPECT_TRUE(contains(msg, "encoder.b")) << msg;
 }
 
@@ -232,7 +268,10 @@ TEST(ConfigErrors, ResolvedModelConfigRebuildsTheSameModel)
          {"network", {{"name", "ffn"}, {"output_dim", 8}, {"hidden_dim", 16}}},
          {"num_classes", 3}},
         {{"encoder",
-          {{"name", "tile"}, {"cell_size_deg", 30.0}, {"embed_dim", 4}, {"output_dim", 8},
+          {{"name", "tile"},
+           {"cell_size_deg", 30.0},
+           {"embed_dim", 4},
+           {"output_dim", 8},
            {"hidden_dim", 8}}},
          {"network", {{"name", "linear"}}},
          {"num_classes", 2},
@@ -270,8 +309,8 @@ TEST(ConfigErrors, DifferentSeedGivesDifferentInitialWeights)
     c2["seed"] = 2;
     const auto a = namedTensors(*makeRangeModel(c1));
     const auto b = namedTensors(*makeRangeModel(c2));
-    EXPECT_FALSE(torch::equal(a.at("param:network.input.weight"),
-                              b.at("param:network.input.weight")));
+    EXPECT_FALSE(
+        torch::equal(a.at("param:network.input.weight"), b.at("param:network.input.weight")));
 }
 
 TEST(ConfigErrors, EveryCatalogueEntryIsDescribedAndItsDefaultsResolve)

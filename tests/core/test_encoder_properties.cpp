@@ -83,9 +83,9 @@ std::string invalidArgumentMessage(const std::function<void()>& fn)
 const std::vector<std::pair<double, double>>& samplePoints()
 {
     static const std::vector<std::pair<double, double>> pts = {
-        {0.0, 0.0},        {180.0, 0.0},      {-180.0, 0.0},    {0.0, 90.0},
-        {45.0, -90.0},     {-122.4, 37.8},    {151.2, -33.9},   {-179.5, -45.25},
-        {90.0, 45.0},      {-45.0, -60.0},    {179.99, 89.99},  {-0.001, -0.001}};
+        {0.0, 0.0},    {180.0, 0.0},   {-180.0, 0.0},   {0.0, 90.0},
+        {45.0, -90.0}, {-122.4, 37.8}, {151.2, -33.9},  {-179.5, -45.25},
+        {90.0, 45.0},  {-45.0, -60.0}, {179.99, 89.99}, {-0.001, -0.001}};
     return pts;
 }
 
@@ -106,33 +106,86 @@ TEST(EncoderProperties, CatalogueIsNotEmptyAndNamesAreUnique)
     }
 }
 
-TEST(EncoderProperties, EveryEncoderHasDeclaredShapeDtypeAndFiniteOutput)
+/**
+ * Encodes `lonLatDeg` with every catalogue encoder (small configurations) and hands the output to
+ * `check`. An exception fails the test for that encoder only, so one broken encoder does not hide
+ * the others.
+ */
+void forEveryEncoder(
+    const torch::Tensor& lonLatDeg,
+    const std::function<void(const geoinr::core::EncoderPtr&, const torch::Tensor&)>& check)
 {
-    const auto pts64 = lonLat(samplePoints());
+    for (const auto& info : geoinr::core::encoderCatalog())
+    {
+        SCOPED_TRACE("encoder " + info.name);
+        auto enc = makeEncoder(smallConfig(info.name));
+        enc->eval();
+        torch::Tensor out;
+        try
+        {
+            out = enc->forward(lonLatDeg);
+        }
+        catch (const std::exception& e)
+        {
+            ADD_FAILURE() << info.name << " threw on a " << lonLatDeg.sizes() << " "
+                          << lonLatDeg.scalar_type()
+                          << " input: " << std::string(e.what()).substr(0, 160);
+            continue;
+        }
+        check(enc, out);
+    }
+}
+
+TEST(EncoderProperties, EveryEncoderReportsItsDeclaredOutputDim)
+{
     for (const auto& info : geoinr::core::encoderCatalog())
     {
         SCOPED_TRACE("encoder " + info.name);
         const auto config = smallConfig(info.name);
         auto enc = makeEncoder(config);
-        enc->eval();
         EXPECT_EQ(enc->name(), info.name);
-        EXPECT_EQ(enc->outputDim(), geoinr::core::encoderOutputDim(config));
         EXPECT_EQ(enc->config().at("name"), info.name);
         EXPECT_GT(enc->outputDim(), 0);
-        for (const auto dtype : {torch::kFloat64, torch::kFloat32})
-        {
-            const auto out = enc->forward(pts64.to(dtype));
-            EXPECT_EQ(out.scalar_type(), dtype);
-            ASSERT_EQ(out.dim(), 2);
-            EXPECT_EQ(out.size(0), pts64.size(0));
-            EXPECT_EQ(out.size(1), enc->outputDim());
-            EXPECT_TRUE(torch::isfinite(out).all().item<bool>());
-        }
-        // Empty batches are allowed.
-        const auto empty = enc->forward(torch::zeros({0, 2}, torch::kFloat64));
-        EXPECT_EQ(empty.size(0), 0);
-        EXPECT_EQ(empty.size(1), enc->outputDim());
+        EXPECT_EQ(enc->outputDim(), geoinr::core::encoderOutputDim(config));
     }
+}
+
+TEST(EncoderProperties, EveryEncoderGivesFiniteFloat32Output)
+{
+    const auto pts = lonLat(samplePoints(), torch::kFloat32);
+    forEveryEncoder(pts,
+                    [&](const geoinr::core::EncoderPtr& enc, const torch::Tensor& out)
+                    {
+                        EXPECT_EQ(out.scalar_type(), torch::kFloat32);
+                        ASSERT_EQ(out.dim(), 2);
+                        EXPECT_EQ(out.size(0), pts.size(0));
+                        EXPECT_EQ(out.size(1), enc->outputDim());
+                        EXPECT_TRUE(torch::isfinite(out).all().item<bool>());
+                    });
+}
+
+TEST(EncoderProperties, EveryEncoderFollowsFloat64Input)
+{
+    // encoder.h: "Returns [N, outputDim()] with the input's dtype" for float32 or float64 input.
+    const auto pts = lonLat(samplePoints(), torch::kFloat64);
+    forEveryEncoder(pts,
+                    [&](const geoinr::core::EncoderPtr& enc, const torch::Tensor& out)
+                    {
+                        EXPECT_EQ(out.scalar_type(), torch::kFloat64);
+                        ASSERT_EQ(out.dim(), 2);
+                        EXPECT_EQ(out.size(0), pts.size(0));
+                        EXPECT_EQ(out.size(1), enc->outputDim());
+                        EXPECT_TRUE(torch::isfinite(out).all().item<bool>());
+                    });
+}
+
+TEST(EncoderProperties, EveryEncoderAcceptsAnEmptyBatch)
+{
+    // N = 0 is a valid [N, 2] input (e.g. a raster block whose pixels are all nodata).
+    forEveryEncoder(torch::zeros({0, 2}, torch::kFloat32),
+                    [](const geoinr::core::EncoderPtr& enc, const torch::Tensor& out) {
+                        EXPECT_EQ(out.sizes(), (std::vector<std::int64_t>{0, enc->outputDim()}));
+                    });
 }
 
 double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b)
@@ -175,8 +228,8 @@ TEST(EncoderProperties, Space2VecGridIsNotPeriodicAcrossTheAntimeridian)
     // Documented discontinuity (science.md §1.2): raw-degree frequencies are not multiples of
     // 1/360 cycles per degree.
     auto enc = makeEncoder({{"name", "space2vec_grid"}});
-    const auto d = maxAbsDiff(enc->forward(lonLat({{180.0, 10.0}})),
-                              enc->forward(lonLat({{-180.0, 10.0}})));
+    const auto d =
+        maxAbsDiff(enc->forward(lonLat({{180.0, 10.0}})), enc->forward(lonLat({{-180.0, 10.0}})));
     EXPECT_GT(d, 0.1);
 }
 
@@ -220,8 +273,8 @@ torch::Tensor weightedRowSums(const geoinr::core::EncoderPtr& enc, const torch::
 
 TEST(EncoderProperties, AutogradMatchesCentralFiniteDifferences)
 {
-    const auto points = lonLat({{10.0, 20.0}, {-75.5, -33.3}, {140.2, 60.1}, {-170.0, 5.0},
-                                {33.3, -70.7}});
+    const auto points =
+        lonLat({{10.0, 20.0}, {-75.5, -33.3}, {140.2, 60.1}, {-170.0, 5.0}, {33.3, -70.7}});
     const std::vector<json> configs = {
         {{"name", "wrap"}},
         {{"name", "xyz"}},
@@ -266,8 +319,8 @@ TEST(EncoderProperties, AutogradMatchesCentralFiniteDifferences)
         const double scale = numeric.abs().max().item<double>();
         ASSERT_GT(scale, 1e-6) << "gradient vanishes: the comparison would be vacuous";
         const double err = (autograd - numeric).abs().max().item<double>();
-        EXPECT_LT(err, 1e-5 * scale) << "autograd " << autograd << "\nfinite differences "
-                                     << numeric;
+        EXPECT_LT(err, 1e-5 * scale)
+            << "autograd " << autograd << "\nfinite differences " << numeric;
     }
 }
 
@@ -277,19 +330,25 @@ TEST(EncoderProperties, InvalidCoordinatesNameTheFirstBadRow)
     const double nan = std::numeric_limits<double>::quiet_NaN();
 
     auto msg = invalidArgumentMessage(
-        [&] { enc->forward(lonLat({{0.0, 0.0}, {10.0, 10.0}, {0.0, 91.0}, {0.0, 95.0}})); });
+        [&] {
+            enc->forward(lonLat({{0.0, 0.0}, {10.0, 10.0}, {0.0, 91.0}, {0.0, 95.0}}));
+        });
     EXPECT_NE(msg.find("row 2 "), std::string::npos) << msg;
 
     msg = invalidArgumentMessage([&] { enc->forward(lonLat({{0.0, 0.0}, {nan, 10.0}})); });
     EXPECT_NE(msg.find("row 1 "), std::string::npos) << msg;
 
     msg = invalidArgumentMessage(
-        [&] { enc->forward(lonLat({{0.0, 0.0}, {1.0, 1.0}, {2.0, 2.0}, {200.0, 0.0}})); });
+        [&] {
+            enc->forward(lonLat({{0.0, 0.0}, {1.0, 1.0}, {2.0, 2.0}, {200.0, 0.0}}));
+        });
     EXPECT_NE(msg.find("row 3 "), std::string::npos) << msg;
 
     // float32 input and NaN latitude go through the same check.
     msg = invalidArgumentMessage(
-        [&] { enc->forward(lonLat({{nan, nan}, {0.0, -90.5}}, torch::kFloat32)); });
+        [&] {
+            enc->forward(lonLat({{nan, nan}, {0.0, -90.5}}, torch::kFloat32));
+        });
     EXPECT_NE(msg.find("row 0 "), std::string::npos) << msg;
 
     // Boundary values are valid.

@@ -204,8 +204,7 @@ void expectMatchesGolden(const std::string& label, const torch::Tensor& actual,
                 if (mismatches < 10)
                 {
                     details << "\n  point " << i << " (" << pointNames.at(i).get<std::string>()
-                            << "), column " << j << ": got " << aa[i][j] << ", golden "
-                            << ea[i][j];
+                            << "), column " << j << ": got " << aa[i][j] << ", golden " << ea[i][j];
                 }
                 ++mismatches;
             }
@@ -213,11 +212,13 @@ void expectMatchesGolden(const std::string& label, const torch::Tensor& actual,
         }
     }
     EXPECT_EQ(mismatches, 0) << label << ": " << mismatches << " values off by more than "
-                             << kGoldenAtol << " (max abs error " << maxErr << ")"
-                             << details.str();
+                             << kGoldenAtol << " (max abs error " << maxErr << ")" << details.str();
 }
 
-std::string paramName(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
+std::string paramName(const ::testing::TestParamInfo<std::string>& info)
+{
+    return info.param;
+}
 
 class GoldenEncoderTest : public ::testing::TestWithParam<std::string>
 {
@@ -248,8 +249,7 @@ TEST_P(GoldenEncoderTest, MatchesGoldenValuesAtEveryPoint)
         for (std::int64_t i = 0; i < ids.size(0); ++i)
         {
             EXPECT_EQ(ids[i].item<std::int64_t>(), expected[static_cast<std::size_t>(i)])
-                << "tile cell of point " << i << " ("
-                << pointNames.at(i).get<std::string>() << ")";
+                << "tile cell of point " << i << " (" << pointNames.at(i).get<std::string>() << ")";
         }
         EXPECT_EQ(expectedDim, 1);
         return;
@@ -298,13 +298,14 @@ TEST_P(GoldenFrequencyTest, FrequencyBufferMatchesGoldenConfigFreqs)
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Golden, GoldenEncoderTest,
-    ::testing::Values("sincos_wrap_sinr", "wrap_locationencoder", "xyz", "nerf", "space2vec_grid",
-                      "space2vec_theory", "sphereC", "sphereCplus", "sphereM", "sphereMplus",
-                      "sphereMplus_torchspatial_freq", "dfs", "dfs_torchspatial_freq", "rff",
-                      "rbf", "tile_index", "sh_real"),
-    paramName);
+INSTANTIATE_TEST_SUITE_P(Golden, GoldenEncoderTest,
+                         ::testing::Values("sincos_wrap_sinr", "wrap_locationencoder", "xyz",
+                                           "nerf", "space2vec_grid", "space2vec_theory", "sphereC",
+                                           "sphereCplus", "sphereM", "sphereMplus",
+                                           "sphereMplus_torchspatial_freq", "dfs",
+                                           "dfs_torchspatial_freq", "rff", "rbf", "tile_index",
+                                           "sh_real"),
+                         paramName);
 
 INSTANTIATE_TEST_SUITE_P(Golden, GoldenFrequencyTest,
                          ::testing::Values("nerf", "space2vec_grid", "space2vec_theory", "sphereC",

@@ -79,7 +79,8 @@ TEST(Networks, ResidualFcnetMatchesManualForwardInEvalMode)
     const std::int64_t in = 6;
     const std::int64_t h = 16;
     const std::int64_t s = 5;
-    auto net = makeNetwork({{"name", "residual_fcnet"}, {"hidden_dim", h}, {"num_blocks", 3}}, in, s);
+    auto net =
+        makeNetwork({{"name", "residual_fcnet"}, {"hidden_dim", h}, {"num_blocks", 3}}, in, s);
     net->eval();
     EXPECT_EQ(net->featureDim(), h);
     EXPECT_EQ(net->inputDim(), in);
@@ -118,7 +119,8 @@ TEST(Networks, ResidualFcnetMatchesManualForwardInEvalMode)
 
 TEST(Networks, ResidualFcnetHeadBiasOption)
 {
-    auto net = makeNetwork({{"name", "residual_fcnet"}, {"hidden_dim", 8}, {"head_bias", true}}, 4, 3);
+    auto net =
+        makeNetwork({{"name", "residual_fcnet"}, {"hidden_dim", 8}, {"head_bias", true}}, 4, 3);
     EXPECT_TRUE(net->head()->bias.defined());
     EXPECT_EQ(params(*net).count("head.bias"), 1U);
 }
@@ -163,9 +165,12 @@ TEST(Networks, SirenHiddenBoundScalesWithW0)
 {
     torch::manual_seed(2);
     const std::int64_t h = 64;
-    auto net = makeNetwork(
-        {{"name", "siren"}, {"hidden_dim", h}, {"num_layers", 3}, {"w0", 4.0}, {"w0_initial", 10.0}},
-        3, 2);
+    auto net = makeNetwork({{"name", "siren"},
+                            {"hidden_dim", h},
+                            {"num_layers", 3},
+                            {"w0", 4.0},
+                            {"w0_initial", 10.0}},
+                           3, 2);
     const auto p = params(*net);
     const double hidden = std::sqrt(6.0 / h) / 4.0;
     for (const char* name : {"layers.1.weight", "layers.2.weight"})
@@ -277,10 +282,14 @@ TEST(RangeModel, EnvAndCoordsConcatenatesEncoderThenCovariates)
 TEST(RangeModel, EnvOnlyNeedsCovariates)
 {
     const auto msg = invalidArgumentMessage(
-        [] { makeRangeModel({{"input", "env"}, {"num_classes", 2}}); });
+        [] {
+            makeRangeModel({{"input", "env"}, {"num_classes", 2}});
+        });
     EXPECT_NE(msg.find("model.num_env_features"), std::string::npos) << msg;
 
-    auto model = makeRangeModel({{"input", "env"}, {"num_env_features", 2}, {"num_classes", 2},
+    auto model = makeRangeModel({{"input", "env"},
+                                 {"num_env_features", 2},
+                                 {"num_classes", 2},
                                  {"network", {{"name", "linear"}}}});
     EXPECT_EQ(model->encoder(), nullptr);
     EXPECT_EQ(model->network()->inputDim(), 2);
@@ -304,7 +313,9 @@ TEST(RangeModel, WrongCovariateWidthIsRejected)
     EXPECT_NE(msg.find("covariates"), std::string::npos) << msg;
     // Bad coordinates are still validated through the model.
     msg = invalidArgumentMessage(
-        [&] { model->forward(torch::tensor({{0.0F, 0.0F}, {0.0F, 100.0F}}), torch::randn({2, 3})); });
+        [&] {
+            model->forward(torch::tensor({{0.0F, 0.0F}, {0.0F, 100.0F}}), torch::randn({2, 3}));
+        });
     EXPECT_NE(msg.find("row 1 "), std::string::npos) << msg;
 }
 
@@ -331,8 +342,8 @@ TEST(RangeModel, LogitsForSpeciesSubsetEqualsForwardColumns)
         const auto subset = model->logitsFor(ll, {}, species);
         ASSERT_EQ(subset.sizes(), (std::vector<std::int64_t>{8, 4}));
         EXPECT_TRUE(torch::allclose(subset, all.index_select(1, species), 1e-5, 1e-6));
-        EXPECT_TRUE(torch::equal(model->features(ll), model->network()->features(
-                                                          model->encoder()->forward(ll))));
+        EXPECT_TRUE(torch::equal(model->features(ll),
+                                 model->network()->features(model->encoder()->forward(ll))));
     }
 }
 

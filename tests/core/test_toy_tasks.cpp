@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Toy-task samplers: NumPy-exact spherical sampling, Fibonacci lattice, nearest support, checkerboard.
+// Toy tasks: NumPy-exact sphere sampler, Fibonacci lattice, nearest support, checkerboard.
 #include <geoinr/core/nn/toy_tasks.h>
 
 #include <gtest/gtest.h>
@@ -30,10 +30,10 @@ TEST(ToyTasks, SphericalUniformNumpyMatchesRandomStateZero)
 {
     // numpy.random.RandomState(0).normal(size=(3, 5)), row-major: x row, y row, z row.
     const std::vector<double> normals = {
-        1.764052345967664,   0.4001572083672233,  0.9787379841057392,  2.240893199201458,
-        1.8675579901499675,  -0.977277879876411,  0.9500884175255894,  -0.1513572082976979,
-        -0.10321885179355784, 0.41059850193837233, 0.144043571160878,   1.454273506962975,
-        0.7610377251469934,  0.12167501649282841, 0.44386323274542566};
+        1.764052345967664,    0.4001572083672233,  0.9787379841057392, 2.240893199201458,
+        1.8675579901499675,   -0.977277879876411,  0.9500884175255894, -0.1513572082976979,
+        -0.10321885179355784, 0.41059850193837233, 0.144043571160878,  1.454273506962975,
+        0.7610377251469934,   0.12167501649282841, 0.44386323274542566};
     const auto pts = geoinr::core::sphericalUniformNumpy(5, 0);
     ASSERT_EQ(pts.sizes(), (std::vector<std::int64_t>{5, 2}));
     ASSERT_EQ(pts.scalar_type(), torch::kFloat64);
@@ -83,8 +83,8 @@ TEST(ToyTasks, FibonacciLatticeFollowsTheFormula)
     EXPECT_TRUE((lat.narrow(0, 1, n - 1) > lat.narrow(0, 0, n - 1)).all().item<bool>());
 
     const double golden = (1.0 + std::sqrt(5.0)) / 2.0;
-    for (const std::int64_t k : {std::int64_t{0}, std::int64_t{1}, std::int64_t{57},
-                                 std::int64_t{100}, std::int64_t{199}})
+    for (const std::int64_t k :
+         {std::int64_t{0}, std::int64_t{1}, std::int64_t{57}, std::int64_t{100}, std::int64_t{199}})
     {
         const double i = static_cast<double>(k - n / 2); // i = -N/2 .. N/2 - 1
         const double expectedLat = std::asin(2.0 * i / (n + 1.0)) * 180.0 / kPi;
@@ -112,8 +112,8 @@ TEST(ToyTasks, NearestSupportMatchesBruteForceHaversine)
         double bestDist = INFINITY;
         for (std::int64_t s = 0; s < support.size(0); ++s)
         {
-            const double d = haversine(qlon, qlat, support[s][0].item<double>(),
-                                       support[s][1].item<double>());
+            const double d =
+                haversine(qlon, qlat, support[s][0].item<double>(), support[s][1].item<double>());
             if (d < bestDist)
             {
                 bestDist = d;
@@ -153,10 +153,9 @@ TEST(ToyTasks, CheckerboardLabelsCoverAllClasses)
     EXPECT_TRUE(torch::equal(task.testLonLat, geoinr::core::fibonacciLattice(1000)));
 
     const auto support = geoinr::core::fibonacciLattice(200);
-    for (const auto& [points, labels] :
-         {std::make_pair(task.trainLonLat, task.trainLabels),
-          std::make_pair(task.valLonLat, task.valLabels),
-          std::make_pair(task.testLonLat, task.testLabels)})
+    for (const auto& [points, labels] : {std::make_pair(task.trainLonLat, task.trainLabels),
+                                         std::make_pair(task.valLonLat, task.valLabels),
+                                         std::make_pair(task.testLonLat, task.testLabels)})
     {
         ASSERT_EQ(labels.scalar_type(), torch::kLong);
         EXPECT_GE(labels.min().item<std::int64_t>(), 0);

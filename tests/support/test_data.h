@@ -34,7 +34,7 @@ nlohmann::json loadJson(const std::string& path);
         if (::geoinr::test::dataRequired())                                                        \
         {                                                                                          \
             FAIL() << "missing shared test data " << (relative) << " under "                       \
-                   << ::geoinr::test::dataDir() << " (GEOINR_REQUIRE_DATA=1)";                      \
+                   << ::geoinr::test::dataDir() << " (GEOINR_REQUIRE_DATA=1)";                     \
         }                                                                                          \
         GTEST_SKIP() << "shared test data " << (relative) << " not found under "                   \
                      << ::geoinr::test::dataDir();                                                 \

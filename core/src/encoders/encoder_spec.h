@@ -21,13 +21,13 @@ struct EncoderSpec
 };
 
 // One function per source file, each returning the encoders that file implements.
-std::vector<EncoderSpec> wrapSpecs();              // wrap, direct, wrap_ffn
-std::vector<EncoderSpec> tileSpecs();              // tile
-std::vector<EncoderSpec> rbfSpecs();               // rbf
-std::vector<EncoderSpec> rffSpecs();               // rff
-std::vector<EncoderSpec> space2vecSpecs();         // space2vec_grid, space2vec_theory
-std::vector<EncoderSpec> cartesianSpecs();         // xyz, nerf
-std::vector<EncoderSpec> sphere2vecSpecs();        // sphere_c, sphere_c_plus, sphere_m, ...
+std::vector<EncoderSpec> wrapSpecs();               // wrap, direct, wrap_ffn
+std::vector<EncoderSpec> tileSpecs();               // tile
+std::vector<EncoderSpec> rbfSpecs();                // rbf
+std::vector<EncoderSpec> rffSpecs();                // rff
+std::vector<EncoderSpec> space2vecSpecs();          // space2vec_grid, space2vec_theory
+std::vector<EncoderSpec> cartesianSpecs();          // xyz, nerf
+std::vector<EncoderSpec> sphere2vecSpecs();         // sphere_c, sphere_c_plus, sphere_m, ...
 std::vector<EncoderSpec> sphericalHarmonicsSpecs(); // spherical_harmonics
 
 /** All specs in catalogue order. */

@@ -58,9 +58,9 @@ std::vector<double> frequenciesFromConfig(const nlohmann::json& resolved)
     }
     if (minRadius >= maxRadius && count > 1)
     {
-        throw InvalidArgument(fmt::format(
-            "encoder.min_radius: expected a value below max_radius ({}), got {}", maxRadius,
-            minRadius));
+        throw InvalidArgument(
+            fmt::format("encoder.min_radius: expected a value below max_radius ({}), got {}",
+                        maxRadius, minRadius));
     }
     return geometricFrequencies(count, minRadius, maxRadius);
 }
@@ -71,13 +71,25 @@ std::vector<ParamSpec> frequencyParams(int defaultCount, double defaultMin, doub
     const double tiny = 1e-12;
     return {
         {"frequency_num", ParamType::Integer, defaultCount, "number of scales F", 1.0, 4096.0},
-        {"min_radius", ParamType::Number, defaultMin,
-         fmt::format("smallest scale r_min ({}); highest frequency is 1/r_min", unit), tiny, {}},
-        {"max_radius", ParamType::Number, defaultMax,
-         fmt::format("largest scale r_max ({}); lowest frequency is 1/r_max", unit), tiny, {}},
-        {"freq_rule", ParamType::String, defaultRule,
+        {"min_radius",
+         ParamType::Number,
+         defaultMin,
+         fmt::format("smallest scale r_min ({}); highest frequency is 1/r_min", unit),
+         tiny,
+         {}},
+        {"max_radius",
+         ParamType::Number,
+         defaultMax,
+         fmt::format("largest scale r_max ({}); lowest frequency is 1/r_max", unit),
+         tiny,
+         {}},
+        {"freq_rule",
+         ParamType::String,
+         defaultRule,
          "geometric (Space2Vec/Sphere2Vec) or maxonly (TorchSpatial sphereM+/dfs reproduction)",
-         {}, {}, {"geometric", "maxonly"}},
+         {},
+         {},
+         {"geometric", "maxonly"}},
     };
 }
 

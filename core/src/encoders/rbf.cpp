@@ -20,7 +20,7 @@ namespace
 
 class RbfEncoder : public EncoderImpl
 {
-public:
+  public:
     explicit RbfEncoder(const nlohmann::json& cfg)
         : EncoderImpl(cfg, cfg.at("num_anchors").get<std::int64_t>()),
           m_sigma(cfg.at("sigma_deg").get<double>()), m_seed(cfg.at("seed").get<std::uint64_t>())
@@ -47,8 +47,8 @@ public:
             // Until fitToLocations() sees training data, anchors are spherical-uniform.
             anchors = seededSphereLonLat(static_cast<std::size_t>(m), m_seed);
         }
-        m_anchors = register_buffer(
-            "anchors", torch::tensor(anchors, torch::kFloat64).reshape({m, 2}));
+        m_anchors =
+            register_buffer("anchors", torch::tensor(anchors, torch::kFloat64).reshape({m, 2}));
     }
 
     void fitToLocations(const torch::Tensor& lonLatDeg) override
@@ -93,7 +93,7 @@ public:
         return torch::exp(-d2.clamp_min(0.0) / (2.0 * m_sigma * m_sigma));
     }
 
-private:
+  private:
     double m_sigma;
     std::uint64_t m_seed;
     torch::Tensor m_anchors;
@@ -113,7 +113,10 @@ std::vector<EncoderSpec> rbfSpecs()
                {"anchors", ParamType::NumberMatrix, nullptr,
                 "explicit anchors [[lon, lat], ...] (default: drawn from training locations)"}}},
              [](const nlohmann::json& c) { return c.at("num_anchors").get<std::int64_t>(); },
-             [](const nlohmann::json& c) { return std::make_shared<RbfEncoder>(c); }}};
+             [](const nlohmann::json& c)
+             {
+                 return std::make_shared<RbfEncoder>(c);
+             }}};
 }
 
 } // namespace geoinr::core::encoders

@@ -19,7 +19,7 @@ namespace
 
 class RffEncoder : public EncoderImpl
 {
-public:
+  public:
     explicit RffEncoder(const nlohmann::json& cfg)
         : EncoderImpl(cfg, cfg.at("num_features").get<std::int64_t>())
     {
@@ -77,7 +77,7 @@ public:
         return std::sqrt(2.0 / static_cast<double>(outputDim())) * proj.cos();
     }
 
-private:
+  private:
     std::vector<double> m_extent;
     torch::Tensor m_w;
     torch::Tensor m_b;
@@ -87,21 +87,28 @@ private:
 
 std::vector<EncoderSpec> rffSpecs()
 {
-    return {{{"rff",
-              "random Fourier features sqrt(2/F) cos(xW + b) of min-max scaled lon/lat; "
-              "num_features dims",
-              "Rahimi & Recht 2007; TorchSpatial 'rff'",
-              {{"num_features", ParamType::Integer, 64, "number of features F", 1.0, 1e6},
-               {"kernel_size", ParamType::Number, 1.0,
-                "variance of W's entries (TorchSpatial: larger = higher frequencies)", 1e-12, {}},
-               {"extent", ParamType::NumberList,
-                nlohmann::json::array({-180.0, 180.0, -90.0, 90.0}),
-                "[lon_min, lon_max, lat_min, lat_max] mapped to [-1, 1]"},
-               {"seed", ParamType::Integer, 0, "seed for W and b", 0.0, {}},
-               {"W", ParamType::NumberMatrix, nullptr, "explicit 2 x F projection (optional)"},
-               {"b", ParamType::NumberList, nullptr, "explicit F phases (optional)"}}},
-             [](const nlohmann::json& c) { return c.at("num_features").get<std::int64_t>(); },
-             [](const nlohmann::json& c) { return std::make_shared<RffEncoder>(c); }}};
+    return {
+        {{"rff",
+          "random Fourier features sqrt(2/F) cos(xW + b) of min-max scaled lon/lat; "
+          "num_features dims",
+          "Rahimi & Recht 2007; TorchSpatial 'rff'",
+          {{"num_features", ParamType::Integer, 64, "number of features F", 1.0, 1e6},
+           {"kernel_size",
+            ParamType::Number,
+            1.0,
+            "variance of W's entries (TorchSpatial: larger = higher frequencies)",
+            1e-12,
+            {}},
+           {"extent", ParamType::NumberList, nlohmann::json::array({-180.0, 180.0, -90.0, 90.0}),
+            "[lon_min, lon_max, lat_min, lat_max] mapped to [-1, 1]"},
+           {"seed", ParamType::Integer, 0, "seed for W and b", 0.0, {}},
+           {"W", ParamType::NumberMatrix, nullptr, "explicit 2 x F projection (optional)"},
+           {"b", ParamType::NumberList, nullptr, "explicit F phases (optional)"}}},
+         [](const nlohmann::json& c) { return c.at("num_features").get<std::int64_t>(); },
+         [](const nlohmann::json& c)
+         {
+             return std::make_shared<RffEncoder>(c);
+         }}};
 }
 
 } // namespace geoinr::core::encoders

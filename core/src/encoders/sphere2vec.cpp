@@ -19,7 +19,7 @@ enum class Variant
     SphereMPlus, // per f: [sin pf, cos pf, sin lf, cos lf, cos pf cos l, cos p cos lf,
                  //         cos pf sin l, cos p sin lf]                                          8F
     Dfs          // 4F^2 products of [sin lf.., cos lf..] x [sin pf.., cos pf..], then per f
-                 // [sin pf, cos pf, sin lf, cos lf]                                           4F^2+4F
+        // [sin pf, cos pf, sin lf, cos lf]                                           4F^2+4F
 };
 
 std::int64_t featuresPerScale(Variant v)
@@ -53,13 +53,13 @@ std::int64_t sphereDim(Variant v, const nlohmann::json& cfg)
 
 class Sphere2VecEncoder : public EncoderImpl
 {
-public:
+  public:
     Sphere2VecEncoder(const nlohmann::json& cfg, Variant v)
         : EncoderImpl(cfg, sphereDim(v, cfg)), m_variant(v),
           m_legacy(cfg.value("legacy_locationencoder", false))
     {
-        m_freqs = register_buffer("freqs", torch::tensor(frequenciesFromConfig(cfg),
-                                                         torch::kFloat64));
+        m_freqs =
+            register_buffer("freqs", torch::tensor(frequenciesFromConfig(cfg), torch::kFloat64));
     }
 
     torch::Tensor encode(const torch::Tensor& lonLatDeg) override
@@ -69,7 +69,7 @@ public:
         const double toAngle = m_legacy ? 1.0 : M_PI / 180.0;
         const auto lon = (lonLatDeg.select(1, 0) * toAngle).unsqueeze(1); // [N, 1]
         const auto lat = (lonLatDeg.select(1, 1) * toAngle).unsqueeze(1);
-        const auto w = m_freqs.to(lonLatDeg.options()).unsqueeze(0);       // [1, F]
+        const auto w = m_freqs.to(lonLatDeg.options()).unsqueeze(0); // [1, F]
         const auto lf = lon * w;
         const auto pf = lat * w;
         const auto sinLf = lf.sin(), cosLf = lf.cos(), sinPf = pf.sin(), cosPf = pf.cos();
@@ -99,17 +99,17 @@ public:
         {
             const auto l = torch::cat({sinLf, cosLf}, 1); // [N, 2F]
             const auto m = torch::cat({sinPf, cosPf}, 1);
-            const auto products = (l.unsqueeze(2) * m.unsqueeze(1)).reshape({n, -1});
-            const auto single = torch::stack({sinPf, cosPf, sinLf, cosLf}, 2).reshape({n, -1});
+            const auto products = (l.unsqueeze(2) * m.unsqueeze(1)).reshape({n, 4 * F * F});
+            const auto single = torch::stack({sinPf, cosPf, sinLf, cosLf}, 2).reshape({n, 4 * F});
             return torch::cat({products, single}, 1);
         }
         }
-        out = out.reshape({n, -1});
+        out = out.reshape({n, featuresPerScale(m_variant) * F}); // explicit: n may be 0
         // locationencoder repeats the coordinates along a trailing axis of 2: every feature twice.
         return m_legacy ? out.repeat_interleave(2, 1) : out;
     }
 
-private:
+  private:
     Variant m_variant;
     bool m_legacy;
     torch::Tensor m_freqs;
@@ -125,7 +125,10 @@ EncoderSpec sphereSpec(const char* name, const char* description, Variant v, con
     }
     return {{name, description, "Mai et al. 2023 (Sphere2Vec); TorchSpatial", params},
             [v](const nlohmann::json& c) { return sphereDim(v, c); },
-            [v](const nlohmann::json& c) { return std::make_shared<Sphere2VecEncoder>(c, v); }};
+            [v](const nlohmann::json& c)
+            {
+                return std::make_shared<Sphere2VecEncoder>(c, v);
+            }};
 }
 
 } // namespace
@@ -142,7 +145,8 @@ std::vector<EncoderSpec> sphere2vecSpecs()
                    Variant::SphereM, "geometric"),
         sphereSpec("sphere_m_plus", "Sphere2Vec sphereM+: sphereM plus sin/cos per angle; 8F dims",
                    Variant::SphereMPlus, "geometric"),
-        sphereSpec("dfs", "double Fourier sphere: all products of lon and lat sinusoids; 4F^2+4F dims",
+        sphereSpec("dfs",
+                   "double Fourier sphere: all products of lon and lat sinusoids; 4F^2+4F dims",
                    Variant::Dfs, "geometric"),
     };
 }

@@ -26,7 +26,7 @@ namespace
  */
 class SphericalHarmonicsEncoder : public EncoderImpl
 {
-public:
+  public:
     explicit SphericalHarmonicsEncoder(const nlohmann::json& cfg)
         : EncoderImpl(cfg, cfg.at("L").get<std::int64_t>() * cfg.at("L").get<std::int64_t>()),
           m_degrees(cfg.at("L").get<int>()), m_m0Scale(cfg.at("m0_scale").get<double>()),
@@ -104,7 +104,7 @@ public:
         return out;
     }
 
-private:
+  private:
     /** Columns a_lm, b_lm ([l-1, 1]) of the three-term recurrence for m = 0..l-2. */
     static std::pair<torch::Tensor, torch::Tensor>
     recurrenceCoefficients(int l, const torch::TensorOptions& options)
@@ -155,8 +155,12 @@ std::vector<EncoderSpec> sphericalHarmonicsSpecs()
               "Russwurm et al. 2024 (locationencoder, SatCLIP)",
               {{"L", ParamType::Integer, 10, "number of degrees (legendre_polys); degrees 0..L-1",
                 0.0, 1000.0},
-               {"m0_scale", ParamType::Number, 1.0,
-                "factor on m = 0 terms (pi reproduces SatCLIP's pretrained checkpoints)", {}, {}},
+               {"m0_scale",
+                ParamType::Number,
+                1.0,
+                "factor on m = 0 terms (pi reproduces SatCLIP's pretrained checkpoints)",
+                {},
+                {}},
                {"closed_form_sign", ParamType::Boolean, false,
                 "multiply m != 0 terms by (-1)^m (locationencoder closed-form variant)"}}},
              [](const nlohmann::json& c)
@@ -165,7 +169,9 @@ std::vector<EncoderSpec> sphericalHarmonicsSpecs()
                  return l * l;
              },
              [](const nlohmann::json& c)
-             { return std::make_shared<SphericalHarmonicsEncoder>(c); }}};
+             {
+                 return std::make_shared<SphericalHarmonicsEncoder>(c);
+             }}};
 }
 
 } // namespace geoinr::core::encoders

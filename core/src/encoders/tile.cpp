@@ -36,16 +36,16 @@ TileGrid tileGrid(const nlohmann::json& cfg)
     g.nrow = static_cast<std::int64_t>(std::ceil((g.y1 - g.y0) / g.cell));
     if (g.ncol * g.nrow > 50'000'000)
     {
-        throw InvalidArgument(fmt::format(
-            "encoder.cell_size_deg: {} gives {} x {} cells; expected at most 5e7 cells", g.cell,
-            g.ncol, g.nrow));
+        throw InvalidArgument(
+            fmt::format("encoder.cell_size_deg: {} gives {} x {} cells; expected at most 5e7 cells",
+                        g.cell, g.ncol, g.nrow));
     }
     return g;
 }
 
 class TileEncoder : public EncoderImpl
 {
-public:
+  public:
     explicit TileEncoder(const nlohmann::json& cfg)
         : EncoderImpl(cfg, cfg.at("use_ffn").get<bool>() ? cfg.at("output_dim").get<std::int64_t>()
                                                          : cfg.at("embed_dim").get<std::int64_t>()),
@@ -75,11 +75,13 @@ public:
 
     torch::Tensor encode(const torch::Tensor& lonLatDeg) override
     {
-        auto e = m_table.index_select(0, cellIndex(lonLatDeg)).to(lonLatDeg.scalar_type());
-        return m_ffn ? m_ffn->forward(e) : e;
+        auto e = m_table.index_select(0, cellIndex(lonLatDeg));
+        // The ffn runs in its parameters' dtype; the output follows the input's dtype.
+        return (m_ffn ? m_ffn->forward(e.to(m_table.scalar_type())) : e)
+            .to(lonLatDeg.scalar_type());
     }
 
-private:
+  private:
     TileGrid m_grid;
     torch::Tensor m_table;
     networks::TsFfn m_ffn{nullptr};
@@ -109,7 +111,10 @@ std::vector<EncoderSpec> tileSpecs()
                  return c.at("use_ffn").get<bool>() ? c.at("output_dim").get<std::int64_t>()
                                                     : c.at("embed_dim").get<std::int64_t>();
              },
-             [](const nlohmann::json& c) { return std::make_shared<TileEncoder>(c); }}};
+             [](const nlohmann::json& c)
+             {
+                 return std::make_shared<TileEncoder>(c);
+             }}};
 }
 
 } // namespace geoinr::core::encoders

@@ -52,13 +52,13 @@ const std::vector<NetworkSpec>& allNetworkSpecs()
 
 } // namespace networks
 
-NetworkPtr makeNetwork(const nlohmann::json& config, std::int64_t inputDim,
-                       std::int64_t numOutputs)
+NetworkPtr makeNetwork(const nlohmann::json& config, std::int64_t inputDim, std::int64_t numOutputs)
 {
     const auto name = requireString(config, "name", "network");
     const auto& specs = networks::allNetworkSpecs();
-    const auto it = std::find_if(specs.begin(), specs.end(),
-                                 [&](const networks::NetworkSpec& s) { return s.info.name == name; });
+    const auto it =
+        std::find_if(specs.begin(), specs.end(),
+                     [&](const networks::NetworkSpec& s) { return s.info.name == name; });
     if (it == specs.end())
     {
         std::vector<std::string> names;

@@ -12,8 +12,7 @@ namespace geoinr::core::networks
 {
 
 /** Factory arguments: resolved config (with "name"), input size, number of outputs. */
-using NetworkFactory =
-    std::function<NetworkPtr(const nlohmann::json&, std::int64_t, std::int64_t)>;
+using NetworkFactory = std::function<NetworkPtr(const nlohmann::json&, std::int64_t, std::int64_t)>;
 
 struct NetworkSpec
 {
@@ -30,9 +29,9 @@ const std::vector<NetworkSpec>& allNetworkSpecs();
 /** Exposes NetworkImpl's protected constructor to the implementations. */
 class NetworkBase : public NetworkImpl
 {
-protected:
-    using NetworkImpl::NetworkImpl;
+  protected:
     using NetworkImpl::mutableHead;
+    using NetworkImpl::NetworkImpl;
 };
 
 } // namespace geoinr::core::networks

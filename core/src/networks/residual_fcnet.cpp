@@ -12,7 +12,7 @@ namespace
 /** y = ReLU(W2 Dropout(ReLU(W1 x + b1)) + b2); returns x + y (second ReLU before the add). */
 class ResLayerImpl : public torch::nn::Module
 {
-public:
+  public:
     ResLayerImpl(std::int64_t width, double dropout) : m_dropout(dropout)
     {
         m_w1 = register_module("w1", torch::nn::Linear(width, width));
@@ -26,7 +26,7 @@ public:
         return x + y;
     }
 
-private:
+  private:
     double m_dropout;
     torch::nn::Linear m_w1{nullptr};
     torch::nn::Linear m_w2{nullptr};
@@ -36,7 +36,7 @@ TORCH_MODULE(ResLayer);
 /** Linear(d_in -> H) -> ReLU -> K x ResLayer(H); head W_c e (no bias by default). */
 class ResidualFcnet : public NetworkBase
 {
-public:
+  public:
     ResidualFcnet(const nlohmann::json& cfg, std::int64_t in, std::int64_t out)
         : NetworkBase(cfg, in, cfg.at("hidden_dim").get<std::int64_t>(), out,
                       cfg.at("head_bias").get<bool>())
@@ -55,18 +55,18 @@ public:
         return m_blocks->is_empty() ? h : m_blocks->forward(h);
     }
 
-private:
+  private:
     torch::nn::Linear m_input{nullptr};
     torch::nn::Sequential m_blocks{nullptr};
 };
 
 std::vector<ParamSpec> params(std::int64_t hidden)
 {
-    return {{"hidden_dim", ParamType::Integer, hidden, "width H (SINR num_filts)", 1.0, 1e6},
-            {"num_blocks", ParamType::Integer, 4, "residual blocks K (SINR depth)", 0.0, 1000.0},
-            {"dropout", ParamType::Number, 0.5, "dropout inside each block (training only)", 0.0,
-             1.0},
-            {"head_bias", ParamType::Boolean, false, "bias on the species head (SINR: none)"}};
+    return {
+        {"hidden_dim", ParamType::Integer, hidden, "width H (SINR num_filts)", 1.0, 1e6},
+        {"num_blocks", ParamType::Integer, 4, "residual blocks K (SINR depth)", 0.0, 1000.0},
+        {"dropout", ParamType::Number, 0.5, "dropout inside each block (training only)", 0.0, 1.0},
+        {"head_bias", ParamType::Boolean, false, "bias on the species head (SINR: none)"}};
 }
 
 NetworkPtr create(const nlohmann::json& c, std::int64_t in, std::int64_t out)

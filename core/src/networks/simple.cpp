@@ -14,7 +14,7 @@ namespace
 /** logits = W x (+ b): the head alone on the encoded input. */
 class Linear : public NetworkBase
 {
-public:
+  public:
     Linear(const nlohmann::json& cfg, std::int64_t in, std::int64_t out)
         : NetworkBase(cfg, in, in, out, cfg.at("bias").get<bool>())
     {
@@ -28,7 +28,7 @@ public:
  */
 class Mlp : public NetworkBase
 {
-public:
+  public:
     Mlp(const nlohmann::json& cfg, std::int64_t in, std::int64_t out)
         : NetworkBase(cfg, in, cfg.at("hidden_dim").get<std::int64_t>(), out, true),
           m_numLayers(cfg.at("num_layers").get<int>())
@@ -36,7 +36,8 @@ public:
         const auto h = featureDim();
         m_input = register_module("input", torch::nn::Linear(in, h));
         m_hidden = register_module("hidden", torch::nn::ModuleList());
-        const int distinct = cfg.at("tied_hidden").get<bool>() ? std::min(m_numLayers, 1) : m_numLayers;
+        const int distinct =
+            cfg.at("tied_hidden").get<bool>() ? std::min(m_numLayers, 1) : m_numLayers;
         for (int k = 0; k < distinct; ++k)
         {
             m_hidden->push_back(torch::nn::Linear(h, h));
@@ -53,7 +54,7 @@ public:
         return h;
     }
 
-private:
+  private:
     int m_numLayers;
     torch::nn::Linear m_input{nullptr};
     torch::nn::ModuleList m_hidden{nullptr};
@@ -62,7 +63,7 @@ private:
 /** TorchSpatial MultiLayerFeedForwardNN as trunk, then TS's bias-free class head. */
 class Ffn : public NetworkBase
 {
-public:
+  public:
     Ffn(const nlohmann::json& cfg, std::int64_t in, std::int64_t out)
         : NetworkBase(cfg, in, cfg.at("output_dim").get<std::int64_t>(), out, false)
     {
@@ -70,15 +71,16 @@ public:
     }
     torch::Tensor features(const torch::Tensor& x) override { return m_ffn->forward(x); }
 
-private:
+  private:
     TsFfn m_ffn{nullptr};
 };
 
-template <typename T>
-NetworkFactory factory()
+template <typename T> NetworkFactory factory()
 {
     return [](const nlohmann::json& c, std::int64_t in, std::int64_t out) -> NetworkPtr
-    { return std::make_shared<T>(c, in, out); };
+    {
+        return std::make_shared<T>(c, in, out);
+    };
 }
 
 } // namespace
@@ -86,15 +88,18 @@ NetworkFactory factory()
 std::vector<NetworkSpec> simpleSpecs()
 {
     auto ffnParams = tsFfnParams();
-    ffnParams.insert(ffnParams.begin(), ParamSpec{"output_dim", ParamType::Integer, 256,
-                                                  "feature size before the head (num_filts)", 1.0,
-                                                  1e6});
+    ffnParams.insert(ffnParams.begin(),
+                     ParamSpec{"output_dim", ParamType::Integer, 256,
+                               "feature size before the head (num_filts)", 1.0, 1e6});
     return {
-        {{"linear", "linear map from the encoding to the logits",
+        {{"linear",
+          "linear map from the encoding to the logits",
           "Russwurm et al. 2024 'linear' (bias); SINR LinNet (no bias)",
           {{"bias", ParamType::Boolean, true, "add a bias (SINR LinNet: false)"}}},
          factory<Linear>()},
-        {{"mlp", "plain MLP with ReLU (SatCLIP's MLP)", "Klemmer et al. 2024 (SatCLIP)",
+        {{"mlp",
+          "plain MLP with ReLU (SatCLIP's MLP)",
+          "Klemmer et al. 2024 (SatCLIP)",
           {{"hidden_dim", ParamType::Integer, 256, "hidden width", 1.0, 1e6},
            {"num_layers", ParamType::Integer, 2, "hidden H -> H layers", 0.0, 1000.0},
            {"tied_hidden", ParamType::Boolean, false,

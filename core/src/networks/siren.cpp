@@ -30,7 +30,7 @@ void uniformInit(torch::nn::Linear& layer, double bound)
  */
 class Siren : public NetworkBase
 {
-public:
+  public:
     Siren(const nlohmann::json& cfg, std::int64_t in, std::int64_t out)
         : NetworkBase(cfg, in, cfg.at("hidden_dim").get<std::int64_t>(), out, true),
           m_w0Initial(cfg.at("w0_initial").get<double>()), m_w0(cfg.at("w0").get<double>()),
@@ -65,7 +65,7 @@ public:
         return h;
     }
 
-private:
+  private:
     double m_w0Initial;
     double m_w0;
     double m_dropout;
@@ -86,7 +86,9 @@ std::vector<NetworkSpec> sirenSpecs()
                {"dropout", ParamType::Boolean, false, "dropout on hidden pre-activations"},
                {"dropout_p", ParamType::Number, 0.5, "dropout probability", 0.0, 1.0}}},
              [](const nlohmann::json& c, std::int64_t in, std::int64_t out) -> NetworkPtr
-             { return std::make_shared<Siren>(c, in, out); }}};
+             {
+                 return std::make_shared<Siren>(c, in, out);
+             }}};
 }
 
 } // namespace geoinr::core::networks

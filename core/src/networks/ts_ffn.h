@@ -35,12 +35,12 @@ std::vector<ParamSpec> tsFfnParams();
 /** One TorchSpatial SingleFeedForwardNN block: act(Linear) -> dropout -> [+x] -> [LayerNorm]. */
 class TsFfnBlockImpl : public torch::nn::Module
 {
-public:
+  public:
     TsFfnBlockImpl(std::int64_t in, std::int64_t out, const TsFfnOptions& opts, bool layerNorm,
                    bool skip);
     torch::Tensor forward(const torch::Tensor& x);
 
-private:
+  private:
     torch::nn::Linear m_linear{nullptr};
     torch::nn::LayerNorm m_norm{nullptr};
     std::string m_activation;
@@ -52,11 +52,11 @@ TORCH_MODULE(TsFfnBlock);
 /** MultiLayerFeedForwardNN: in -> [hidden blocks with LN + skip] -> out (act + dropout). */
 class TsFfnImpl : public torch::nn::Module
 {
-public:
+  public:
     TsFfnImpl(std::int64_t in, std::int64_t out, const TsFfnOptions& opts);
     torch::Tensor forward(torch::Tensor x);
 
-private:
+  private:
     torch::nn::ModuleList m_blocks;
 };
 TORCH_MODULE(TsFfn);

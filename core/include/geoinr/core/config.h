@@ -27,12 +27,12 @@ struct ParamSpec
 {
     std::string name;
     ParamType type = ParamType::Number;
-    nlohmann::json defaultValue;       ///< null = optional with no default (e.g. fixed weights)
+    nlohmann::json defaultValue; ///< null = optional with no default (e.g. fixed weights)
     std::string doc;
-    std::optional<double> min;         ///< inclusive lower bound for numbers
-    std::optional<double> max;         ///< inclusive upper bound for numbers
-    std::vector<std::string> choices;  ///< allowed strings
-    bool required = false;             ///< no default: the user must give it
+    std::optional<double> min;        ///< inclusive lower bound for numbers
+    std::optional<double> max;        ///< inclusive upper bound for numbers
+    std::vector<std::string> choices; ///< allowed strings
+    bool required = false;            ///< no default: the user must give it
 };
 
 /** Human-readable type description, e.g. "an integer >= 0" or "one of: coords, env". */

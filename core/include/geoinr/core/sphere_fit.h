@@ -18,7 +18,7 @@ struct SphereFitOptions
 {
     nlohmann::json encoder = {{"name", "spherical_harmonics"}, {"L", 15}};
     nlohmann::json network = {{"name", "siren"}, {"hidden_dim", 128}, {"num_layers", 1}};
-    std::int64_t numSupport = 200;  ///< checkerboard cells (Fibonacci lattice points)
+    std::int64_t numSupport = 200; ///< checkerboard cells (Fibonacci lattice points)
     std::int64_t numClasses = 16;
     std::int64_t numSamples = 10000; ///< training points (spherical uniform, seed 0)
     std::int64_t numTest = 10000;    ///< Fibonacci-lattice test points

@@ -20,7 +20,7 @@ namespace geoinr::core
  */
 class EncoderImpl : public torch::nn::Module
 {
-public:
+  public:
     ~EncoderImpl() override = default;
 
     /**
@@ -41,10 +41,10 @@ public:
     /** Resolved configuration including "name". */
     const nlohmann::json& config() const { return m_config; }
 
-protected:
+  protected:
     EncoderImpl(nlohmann::json resolvedConfig, std::int64_t outputDim);
 
-private:
+  private:
     nlohmann::json m_config;
     std::string m_name;
     std::int64_t m_outputDim;

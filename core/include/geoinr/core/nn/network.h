@@ -17,7 +17,7 @@ namespace geoinr::core
 /** Trunk + species head. forward() returns logits [N, numOutputs()]. */
 class NetworkImpl : public torch::nn::Module
 {
-public:
+  public:
     ~NetworkImpl() override = default;
 
     /** Logits for every output: head(features(x)). */
@@ -36,12 +36,12 @@ public:
     /** Resolved configuration including "name". */
     const nlohmann::json& config() const { return m_config; }
 
-protected:
+  protected:
     NetworkImpl(nlohmann::json resolvedConfig, std::int64_t inputDim, std::int64_t featureDim,
                 std::int64_t numOutputs, bool headBias);
     torch::nn::Linear& mutableHead() { return m_head; }
 
-private:
+  private:
     nlohmann::json m_config;
     std::int64_t m_inputDim;
     std::int64_t m_featureDim;

@@ -37,13 +37,15 @@ enum class InputMode
  */
 class RangeModelImpl : public torch::nn::Module
 {
-public:
+  public:
     explicit RangeModelImpl(const nlohmann::json& config);
 
     /** Logits [N, S]. `env` is [N, num_env_features] or undefined when unused. */
     torch::Tensor forward(const torch::Tensor& lonLatDeg, const torch::Tensor& env = {});
-    /** Network input [N, D]: encoded coordinates and/or covariates. Validates coordinates. */
-    torch::Tensor encodeInputs(const torch::Tensor& lonLatDeg, const torch::Tensor& env = {});
+    /** Network input [N, D]: encoded coordinates and/or covariates. `validate` checks the
+     *  coordinates (the trainer validates its data once and skips the per-batch check). */
+    torch::Tensor encodeInputs(const torch::Tensor& lonLatDeg, const torch::Tensor& env = {},
+                               bool validate = true);
     /** Learned features [N, H] (the Geo Feature embedding). */
     torch::Tensor features(const torch::Tensor& lonLatDeg, const torch::Tensor& env = {});
     /** Logits for the species indices `species` [K] only: [N, K]. */
@@ -59,7 +61,7 @@ public:
     /** Resolved configuration: rebuilds the same architecture. */
     const nlohmann::json& config() const { return m_config; }
 
-private:
+  private:
     nlohmann::json m_config;
     InputMode m_inputMode = InputMode::Coords;
     std::int64_t m_numEnv = 0;

@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: MIT
+// The presence-only training loop (SINR, science.md §4): batches of presences, pseudo-absences per
+// step, one of SINR's losses, Adam with an exponential learning-rate decay per epoch, resumable.
+#include "adam.h"
+#include "env_grid.h"
+#include "pseudo_absences.h"
+
+#include <geoinr/core/error.h>
+#include <geoinr/core/nn/checkpoint.h>
+#include <geoinr/core/nn/losses.h>
+#include <geoinr/core/nn/range_model.h>
+#include <geoinr/core/training.h>
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+#include <random>
+
+namespace geoinr::core
+{
+namespace
+{
+
+using training::LocationBatch;
+
+torch::Device parseTrainingDevice(const std::string& name)
+{
+    if (name == "cpu")
+    {
+        return torch::kCPU;
+    }
+    if (name == "cuda")
+    {
+        if (!torch::cuda::is_available())
+        {
+            throw InvalidArgument("--device cuda: no CUDA device is available (or this LibTorch "
+                                  "was built without CUDA)");
+        }
+        return torch::kCUDA;
+    }
+    throw InvalidArgument(fmt::format("--device: expected cpu or cuda, got '{}'", name));
+}
+
+void validateOptions(const TrainOptions& o, const TrainingSet& data)
+{
+    if (o.epochs < 1)
+    {
+        throw InvalidArgument(fmt::format("--epochs: expected >= 1, got {}", o.epochs));
+    }
+    if (o.batchSize < 1)
+    {
+        throw InvalidArgument(fmt::format("--batch-size: expected >= 1, got {}", o.batchSize));
+    }
+    if (!(o.learningRate > 0.0) || !(o.lrDecay > 0.0) || o.weightDecay < 0.0)
+    {
+        throw InvalidArgument("--lr and --lr-decay must be > 0 and --weight-decay >= 0");
+    }
+    lossNeeds(o.loss); // throws for unknown names
+    if (data.size() == 0)
+    {
+        throw InvalidArgument("training data: no presence records");
+    }
+    if (data.lonLat.size() != 2 * data.size())
+    {
+        throw InvalidArgument("training data: lonLat must hold 2 values per record");
+    }
+    if (!data.envNames.empty() && data.env.size() != data.size() * data.envNames.size())
+    {
+        throw InvalidArgument("training data: env must hold one value per record and covariate");
+    }
+    const auto numClasses = static_cast<std::int32_t>(data.speciesNames.size());
+    for (std::size_t i = 0; i < data.size(); ++i)
+    {
+        if (data.classIds[i] < 0 || data.classIds[i] >= numClasses)
+        {
+            throw InvalidArgument(fmt::format("training data: record {} has class id {} but there "
+                                              "are {} species",
+                                              i, data.classIds[i], numClasses));
+        }
+    }
+}
+
+/** SINR's per-class cap: shuffle once (seeded), keep a record while its class has < cap, sort. */
+std::vector<std::int64_t> cappedRecords(const TrainingSet& data, std::int64_t cap,
+                                        std::uint64_t seed)
+{
+    std::vector<std::int64_t> order(data.size());
+    std::iota(order.begin(), order.end(), 0);
+    if (cap < 0)
+    {
+        return order;
+    }
+    std::mt19937_64 rng(seed ^ 0x9472ULL);
+    std::shuffle(order.begin(), order.end(), rng);
+    std::vector<std::int64_t> counts(data.speciesNames.size(), 0);
+    std::vector<std::int64_t> kept;
+    for (auto i : order)
+    {
+        auto& c = counts[static_cast<std::size_t>(data.classIds[static_cast<std::size_t>(i)])];
+        if (c < cap)
+        {
+            ++c;
+            kept.push_back(i);
+        }
+    }
+    std::sort(kept.begin(), kept.end());
+    return kept;
+}
+
+/** Logit of species `ids[i]` for row i of `features`: [B]. */
+torch::Tensor rowLogits(const NetworkImpl& net, const torch::Tensor& features,
+                        const torch::Tensor& ids)
+{
+    const auto& head = net.head();
+    auto out = (features * head->weight.index_select(0, ids)).sum(1);
+    if (head->bias.defined())
+    {
+        out = out + head->bias.index_select(0, ids);
+    }
+    return out;
+}
+
+/** A generator whose stream depends only on (seed, epoch, step): resuming replays it exactly. */
+torch::Generator stepGenerator(std::uint64_t seed, std::int64_t epoch, std::int64_t step)
+{
+    const std::uint64_t mixed = seed * 0x9E3779B97F4A7C15ULL ^
+                                (static_cast<std::uint64_t>(epoch) << 32) ^
+                                static_cast<std::uint64_t>(step + 1);
+    return at::detail::createCPUGenerator(mixed);
+}
+
+struct TrainingState
+{
+    std::int64_t epoch = 0;
+    std::int64_t step = 0; ///< next step within the epoch
+};
+
+nlohmann::json optionsJson(const TrainOptions& o)
+{
+    return {{"loss", o.loss},
+            {"positive_weight", o.positiveWeight},
+            {"pseudo_absences", pseudoAbsenceKindName(o.pseudoAbsences)},
+            {"pseudo_absence_extent", o.pseudoAbsenceExtent},
+            {"epochs", o.epochs},
+            {"batch_size", o.batchSize},
+            {"learning_rate", o.learningRate},
+            {"lr_decay", o.lrDecay},
+            {"weight_decay", o.weightDecay},
+            {"cap_per_species", o.capPerSpecies},
+            {"seed", o.seed}};
+}
+
+class Trainer
+{
+  public:
+    Trainer(const TrainingSet& data, const TrainOptions& options, const BackgroundSet* background,
+            const EnvGridData* envGrid)
+        : m_data(data), m_options(options), m_device(parseTrainingDevice(options.device)),
+          m_needs(lossNeeds(options.loss))
+    {
+        validateOptions(options, data);
+        auto config = options.model;
+        config["num_classes"] = static_cast<std::int64_t>(data.speciesNames.size());
+        config["num_env_features"] = static_cast<std::int64_t>(data.envNames.size());
+        if (!config.contains("seed"))
+        {
+            config["seed"] = options.seed;
+        }
+        m_model = makeRangeModel(config);
+        m_usesEnv = m_model->inputMode() != InputMode::Coords;
+        if (m_usesEnv && data.envNames.empty())
+        {
+            throw InvalidArgument(
+                fmt::format("model input '{}' needs covariates, but the training data has none",
+                            config.value("input", "coords")));
+        }
+        if (envGrid != nullptr)
+        {
+            m_envGrid = std::make_unique<training::EnvGrid>(*envGrid, m_device);
+            if (m_usesEnv &&
+                m_envGrid->channels() != static_cast<std::int64_t>(data.envNames.size()))
+            {
+                throw InvalidArgument("covariate grid: channel count differs from the training "
+                                      "covariates");
+            }
+        }
+        loadData();
+        m_sampler = std::make_unique<training::PseudoAbsenceSampler>(
+            options, m_usesEnv, m_observations, background, m_envGrid.get(), m_device);
+    }
+
+    TrainReport run(const ProgressSink& progress)
+    {
+        TrainingState state;
+        if (!m_options.resumeFrom.empty())
+        {
+            state = resume();
+        }
+        else if (m_model->encoder())
+        {
+            m_model->encoder()->fitToLocations(
+                m_observations.lonLat.to(torch::kCPU, torch::kFloat64));
+        }
+        m_model->to(m_device);
+        if (!m_adam)
+        {
+            m_adam = std::make_unique<training::Adam>(namedParameters(), m_options.weightDecay);
+        }
+        return loop(state, progress);
+    }
+
+  private:
+    void loadData()
+    {
+        m_records = cappedRecords(m_data, m_options.capPerSpecies, m_options.seed);
+        const auto idx = torch::tensor(m_records, torch::kLong);
+        const auto n = static_cast<std::int64_t>(m_data.size());
+        const auto lonLat =
+            torch::from_blob(const_cast<float*>(m_data.lonLat.data()), {n, 2}, torch::kFloat32);
+        validateLonLat(lonLat);
+        m_observations.lonLat = lonLat.index_select(0, idx).to(m_device);
+        std::vector<std::int64_t> ids(m_data.classIds.begin(), m_data.classIds.end());
+        m_classIds = torch::tensor(ids, torch::kLong).index_select(0, idx).to(m_device);
+        if (m_usesEnv)
+        {
+            const auto c = static_cast<std::int64_t>(m_data.envNames.size());
+            m_observations.env =
+                torch::from_blob(const_cast<float*>(m_data.env.data()), {n, c}, torch::kFloat32)
+                    .index_select(0, idx)
+                    .nan_to_num(0.0)
+                    .to(m_device);
+        }
+    }
+
+    std::vector<std::pair<std::string, torch::Tensor>> namedParameters()
+    {
+        std::vector<std::pair<std::string, torch::Tensor>> out;
+        for (const auto& p : m_model->named_parameters())
+        {
+            out.emplace_back(p.key(), p.value());
+        }
+        return out;
+    }
+
+    torch::Tensor networkInput(const LocationBatch& b)
+    {
+        return m_model->encodeInputs(b.lonLat, m_usesEnv ? b.env : torch::Tensor(), false);
+    }
+
+    torch::Tensor stepLoss(const LocationBatch& obs, const torch::Tensor& ids,
+                           torch::Generator& gen)
+    {
+        const auto b = ids.size(0);
+        auto& net = *m_model->network();
+        LossInputs in;
+        in.classIds = ids;
+        if (m_needs.allSpeciesAtObserved || m_needs.observedSpeciesAtRandom)
+        {
+            const auto neg = m_sampler->sample(b, gen);
+            // Observed and random locations in one pass, as SINR does.
+            const auto input = torch::cat({networkInput(obs), networkInput(neg)}, 0);
+            if (m_needs.allSpeciesAtObserved)
+            {
+                const auto logits = net.forward(input);
+                in.logitsAtObserved = logits.narrow(0, 0, b);
+                in.logitsAtRandom = logits.narrow(0, b, b);
+            }
+            else
+            {
+                const auto feats = net.features(input);
+                in.positiveLogits = rowLogits(net, feats.narrow(0, 0, b), ids);
+                in.observedAtRandomLogits = rowLogits(net, feats.narrow(0, b, b), ids);
+            }
+        }
+        else
+        {
+            const auto feats = net.features(networkInput(obs));
+            const auto other =
+                drawOtherSpecies(ids.to(torch::kCPU), m_model->numClasses(), gen).to(m_device);
+            in.positiveLogits = rowLogits(net, feats, ids);
+            in.otherAtObservedLogits = rowLogits(net, feats, other);
+        }
+        return presenceOnlyLoss(m_options.loss, in, m_options.positiveWeight);
+    }
+
+    TrainReport loop(TrainingState state, const ProgressSink& progress)
+    {
+        const auto n = static_cast<std::int64_t>(m_records.size());
+        const auto stepsPerEpoch = (n + m_options.batchSize - 1) / m_options.batchSize;
+        const auto totalSteps = stepsPerEpoch * m_options.epochs;
+        TrainReport report;
+        report.recordsUsed = n;
+        const auto start = std::chrono::steady_clock::now();
+        std::int64_t samples = 0;
+        double epochLoss = 0.0;
+        std::int64_t epochSteps = 0;
+        for (auto epoch = state.epoch; epoch < m_options.epochs; ++epoch)
+        {
+            m_model->train();
+            const double lr = m_options.learningRate * std::pow(m_options.lrDecay, epoch);
+            auto permGen = stepGenerator(m_options.seed, epoch, -1);
+            const auto perm = torch::randperm(n, permGen, torch::kLong).to(m_device);
+            for (auto step = (epoch == state.epoch ? state.step : 0); step < stepsPerEpoch; ++step)
+            {
+                auto gen = stepGenerator(m_options.seed, epoch, step);
+                // Dropout draws from LibTorch's global generator: reseed it per step too, so a
+                // resumed run replays exactly the masks of an uninterrupted one.
+                torch::manual_seed(gen.current_seed());
+                const auto first = step * m_options.batchSize;
+                const auto idx = perm.narrow(0, first, std::min(m_options.batchSize, n - first));
+                LocationBatch obs{m_observations.lonLat.index_select(0, idx),
+                                  m_usesEnv ? m_observations.env.index_select(0, idx)
+                                            : torch::Tensor()};
+                const auto loss = stepLoss(obs, m_classIds.index_select(0, idx), gen);
+                m_adam->zeroGrad();
+                loss.backward();
+                m_adam->step(lr);
+                const double value = loss.item<double>();
+                if (!std::isfinite(value))
+                {
+                    throw Error(fmt::format("training diverged: loss is {} at epoch {} step {}; "
+                                            "lower --lr",
+                                            value, epoch + 1, step + 1));
+                }
+                epochLoss += value;
+                ++epochSteps;
+                samples += idx.size(0);
+                ++report.stepsCompleted;
+                const double secs =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                report.samplesPerSecond = secs > 0 ? samples / secs : 0.0;
+                const double done =
+                    static_cast<double>(epoch * stepsPerEpoch + step + 1) / totalSteps;
+                const auto msg =
+                    fmt::format("epoch {}/{} loss {:.4f} {:.0f} samples/s", epoch + 1,
+                                m_options.epochs, epochLoss / epochSteps, report.samplesPerSecond);
+                if (progress && !progress(done, msg))
+                {
+                    report.cancelled = true;
+                    report.finalLoss = epochLoss / epochSteps;
+                    report.seconds = secs;
+                    save({epoch, step + 1}, false);
+                    return report;
+                }
+            }
+            report.finalLoss = epochLoss / std::max<std::int64_t>(epochSteps, 1);
+            report.epochsCompleted = static_cast<int>(epoch + 1);
+            epochLoss = 0.0;
+            epochSteps = 0;
+        }
+        report.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        save({m_options.epochs, 0}, true);
+        return report;
+    }
+
+    void save(const TrainingState& state, bool complete)
+    {
+        if (m_options.checkpointPath.empty())
+        {
+            return;
+        }
+        auto metadata = m_options.metadata;
+        metadata["species"] = m_data.speciesNames;
+        metadata["env_features"] = m_data.envNames;
+        metadata["training"] = optionsJson(m_options);
+        metadata["training"]["records_used"] = static_cast<std::int64_t>(m_records.size());
+        metadata["training_state"] = {
+            {"epoch", state.epoch}, {"step", state.step}, {"complete", complete}};
+        m_model->to(torch::kCPU);
+        NamedTensors extra;
+        if (!complete)
+        {
+            for (const auto& [name, t] : m_adam->state())
+            {
+                extra.emplace_back("adam." + name, t);
+            }
+        }
+        saveCheckpoint(m_options.checkpointPath, *m_model, metadata, extra);
+        m_model->to(m_device);
+    }
+
+    TrainingState resume()
+    {
+        auto loaded = loadCheckpoint(m_options.resumeFrom);
+        const auto& meta = loaded.header.at("metadata");
+        const auto& st = meta.at("training_state");
+        if (st.value("complete", false))
+        {
+            throw InvalidArgument(fmt::format("--resume {}: this checkpoint finished training; "
+                                              "nothing to resume",
+                                              m_options.resumeFrom));
+        }
+        const auto saved = meta.at("training");
+        const auto now = optionsJson(m_options);
+        for (const auto* key : {"loss", "batch_size", "seed", "cap_per_species", "pseudo_absences"})
+        {
+            if (saved.at(key) != now.at(key))
+            {
+                throw InvalidArgument(fmt::format("--resume {}: option '{}' was {} and is now {}",
+                                                  m_options.resumeFrom, key, saved.at(key).dump(),
+                                                  now.at(key).dump()));
+            }
+        }
+        if (loaded.header.at("model") != m_model->config())
+        {
+            throw InvalidArgument(
+                fmt::format("--resume {}: the model configuration differs from this run's",
+                            m_options.resumeFrom));
+        }
+        m_model = loaded.model;
+        m_model->to(m_device);
+        m_adam = std::make_unique<training::Adam>(namedParameters(), m_options.weightDecay);
+        std::vector<std::pair<std::string, torch::Tensor>> adamState;
+        for (const auto& [name, t] : loaded.extra)
+        {
+            if (name.rfind("adam.", 0) == 0)
+            {
+                adamState.emplace_back(name.substr(5), t.to(m_device));
+            }
+        }
+        m_adam->loadState(adamState);
+        return {st.at("epoch").get<std::int64_t>(), st.at("step").get<std::int64_t>()};
+    }
+
+    const TrainingSet& m_data;
+    TrainOptions m_options;
+    torch::Device m_device;
+    LossNeeds m_needs;
+    RangeModelPtr m_model;
+    bool m_usesEnv = false;
+    std::unique_ptr<training::EnvGrid> m_envGrid;
+    std::unique_ptr<training::PseudoAbsenceSampler> m_sampler;
+    std::unique_ptr<training::Adam> m_adam;
+    std::vector<std::int64_t> m_records;
+    LocationBatch m_observations;
+    torch::Tensor m_classIds;
+};
+
+} // namespace
+
+TrainReport trainRangeModel(const TrainingSet& data, const TrainOptions& options,
+                            const BackgroundSet* background, const EnvGridData* envGrid,
+                            const ProgressSink& progress)
+{
+    if (options.threads > 0)
+    {
+        at::set_num_threads(options.threads);
+    }
+    Trainer trainer(data, options, background, envGrid);
+    return trainer.run(progress);
+}
+
+} // namespace geoinr::core
