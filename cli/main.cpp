@@ -18,6 +18,8 @@ int main(int argc, char** argv)
     app.add_flag("--version", version, "print versions of GeoINR, LibTorch, BLAS, GDAL and PROJ");
     geoinr::cli::addEncodersCommand(app);
     geoinr::cli::addNetworksCommand(app);
+    geoinr::cli::addTrainCommand(app);
+    geoinr::cli::addInfoCommand(app);
     geoinr::cli::addSphereFitCommand(app);
     try
     {

@@ -13,6 +13,8 @@ namespace geoinr::cli
 void addEncodersCommand(CLI::App& app);
 void addNetworksCommand(CLI::App& app);
 void addSphereFitCommand(CLI::App& app);
+void addTrainCommand(CLI::App& app);
+void addInfoCommand(CLI::App& app);
 
 /** Multi-line version report: GeoINR, LibTorch, BLAS, threads, CUDA, GDAL, PROJ. */
 std::string versionReport();

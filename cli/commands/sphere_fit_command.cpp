@@ -3,6 +3,7 @@
 // report accuracy; `--families` runs one small model per encoder family (the demo job).
 #include "../terminal_progress.h"
 #include "commands.h"
+#include "json_arg.h"
 
 #include <geoinr/core/error.h>
 #include <geoinr/core/sphere_fit.h>
@@ -27,30 +28,6 @@ struct SphereFitArgs
     bool quiet = false;
     std::string jsonOut;
 };
-
-nlohmann::json parseJsonArg(const std::string& text, const std::string& option)
-{
-    try
-    {
-        auto j = nlohmann::json::parse(text);
-        if (j.is_string()) // allow --encoder wrap as shorthand
-        {
-            return {{"name", j.get<std::string>()}};
-        }
-        return j;
-    }
-    catch (const nlohmann::json::parse_error&)
-    {
-        // A bare name such as `--encoder xyz`.
-        if (text.find_first_of("{}[]\":") == std::string::npos)
-        {
-            return {{"name", text}};
-        }
-        throw InvalidArgument(fmt::format("{}: expected a JSON object or an encoder/network name, "
-                                          "got '{}'",
-                                          option, text));
-    }
-}
 
 /** One small model per encoder family, each with settings from the [SH] checkerboard configs. */
 std::vector<std::pair<nlohmann::json, nlohmann::json>> familyRuns()
@@ -126,8 +103,8 @@ void addSphereFitCommand(CLI::App& app)
             }
             else
             {
-                runs.emplace_back(parseJsonArg(args->encoder, "--encoder"),
-                                  parseJsonArg(args->network, "--network"));
+                runs.emplace_back(parseComponentArg(args->encoder, "--encoder"),
+                                  parseComponentArg(args->network, "--network"));
             }
             nlohmann::json results = nlohmann::json::array();
             fmt::print("{:<22} {:<16} {:>6} {:>9} {:>8} {:>8} {:>7}\n", "encoder", "network",

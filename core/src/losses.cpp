@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SINR presence-only losses (science.md §4.2-§4.4).
+#include "losses_fused.h"
+
 #include <geoinr/core/error.h>
 #include <geoinr/core/nn/losses.h>
 
@@ -43,15 +45,30 @@ void require(const torch::Tensor& t, const char* what, const std::string& loss)
 torch::Tensor fullLoss(const LossInputs& in, double lambda, bool maxEntropy,
                        const std::string& name)
 {
-    require(in.logitsAtObserved, "logitsAtObserved", name);
-    require(in.logitsAtRandom, "logitsAtRandom", name);
     require(in.classIds, "classIds", name);
-    const auto p = torch::sigmoid(in.logitsAtObserved);
-    const auto q = torch::sigmoid(in.logitsAtRandom);
+    const auto b = in.classIds.size(0);
+    const bool stacked = in.logitsStacked.defined();
+    const auto obs = stacked ? in.logitsStacked.narrow(0, 0, b) : in.logitsAtObserved;
+    const auto rnd = stacked ? in.logitsStacked.narrow(0, b, b) : in.logitsAtRandom;
+    require(obs, "logitsAtObserved", name);
+    require(rnd, "logitsAtRandom", name);
+    const auto p = torch::sigmoid(obs);
+    const auto q = torch::sigmoid(rnd);
     const auto positive = torch::zeros_like(p, torch::kBool)
                               .scatter_(1, in.classIds.unsqueeze(1).to(torch::kLong), true);
     const auto observed = torch::where(positive, lambda * negLog(p), negativeTerm(p, maxEntropy));
     return observed.mean() + negativeTerm(q, maxEntropy).mean();
+}
+
+/** lambda of a full loss: gp uses the number of species S. */
+double fullLossLambda(const std::string& name, const LossInputs& in, double positiveWeight)
+{
+    if (name != "gp")
+    {
+        return positiveWeight;
+    }
+    const auto& logits = in.logitsStacked.defined() ? in.logitsStacked : in.logitsAtObserved;
+    return logits.defined() ? static_cast<double>(logits.size(1)) : 0.0;
 }
 
 } // namespace
@@ -91,14 +108,32 @@ LossNeeds lossNeeds(const std::string& name)
 torch::Tensor presenceOnlyLoss(const std::string& name, const LossInputs& in, double positiveWeight)
 {
     const auto needs = lossNeeds(name);
+    if (needs.allSpeciesAtObserved && in.classIds.defined())
+    {
+        const double lambda = fullLossLambda(name, in, positiveWeight);
+        const bool me = name.rfind("me_", 0) == 0;
+        if (in.logitsStacked.defined() && in.logitsStacked.is_cpu())
+        {
+            return fusedFullLoss(in.logitsStacked, in.classIds, lambda, me);
+        }
+        if (in.logitsAtObserved.defined() && in.logitsAtRandom.defined() &&
+            in.logitsAtObserved.is_cpu())
+        {
+            return fusedFullLoss(torch::cat({in.logitsAtObserved, in.logitsAtRandom}, 0),
+                                 in.classIds, lambda, me);
+        }
+    }
+    return presenceOnlyLossReference(name, in, positiveWeight);
+}
+
+torch::Tensor presenceOnlyLossReference(const std::string& name, const LossInputs& in,
+                                        double positiveWeight)
+{
+    const auto needs = lossNeeds(name);
     const bool me = name.rfind("me_", 0) == 0;
     if (needs.allSpeciesAtObserved)
     {
-        const double lambda = name == "gp" ? static_cast<double>(in.logitsAtObserved.defined()
-                                                                     ? in.logitsAtObserved.size(1)
-                                                                     : 0)
-                                           : positiveWeight;
-        return fullLoss(in, lambda, me, name);
+        return fullLoss(in, fullLossLambda(name, in, positiveWeight), me, name);
     }
     require(in.positiveLogits, "positiveLogits", name);
     const auto positive = negLog(torch::sigmoid(in.positiveLogits)).mean();

@@ -19,6 +19,12 @@ struct FamilyCase
     double minTestAccuracy; ///< measured with the settings below, minus a margin of ~5 points
 };
 
+/** Keeps gtest from printing the case's bytes in test names and failure messages. */
+void PrintTo(const FamilyCase& c, std::ostream* os)
+{
+    *os << c.label;
+}
+
 const nlohmann::json kFcnet = {
     {"name", "residual_fcnet"}, {"hidden_dim", 128}, {"num_blocks", 2}, {"dropout", 0.0}};
 const nlohmann::json kSiren = {{"name", "siren"}, {"hidden_dim", 128}, {"num_layers", 1}};

@@ -264,9 +264,7 @@ class Trainer
             const auto input = torch::cat({networkInput(obs), networkInput(neg)}, 0);
             if (m_needs.allSpeciesAtObserved)
             {
-                const auto logits = net.forward(input);
-                in.logitsAtObserved = logits.narrow(0, 0, b);
-                in.logitsAtRandom = logits.narrow(0, b, b);
+                in.logitsStacked = net.forward(input);
             }
             else
             {

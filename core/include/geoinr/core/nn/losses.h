@@ -40,8 +40,11 @@ LossNeeds lossNeeds(const std::string& name);
 struct LossInputs
 {
     torch::Tensor classIds;
-    torch::Tensor logitsAtObserved;       ///< [B, S] (full losses)
-    torch::Tensor logitsAtRandom;         ///< [B, S] (full losses)
+    torch::Tensor logitsAtObserved; ///< [B, S] (full losses)
+    torch::Tensor logitsAtRandom;   ///< [B, S] (full losses)
+    /** Alternative to the two above: [2B, S], the observed rows, then the random rows (one
+     *  network pass, and no gradient slices to materialise in the backward pass). */
+    torch::Tensor logitsStacked;
     torch::Tensor positiveLogits;         ///< [B] logit of z_i at x_i (SSDL/SLDS)
     torch::Tensor observedAtRandomLogits; ///< [B] logit of z_i at r_i (SSDL)
     torch::Tensor otherAtObservedLogits;  ///< [B] logit of z'_i at x_i (SLDS)
@@ -53,6 +56,15 @@ struct LossInputs
  */
 torch::Tensor presenceOnlyLoss(const std::string& name, const LossInputs& in,
                                double positiveWeight = kDefaultPositiveWeight);
+
+/**
+ * The same losses composed of plain LibTorch operations (autograd does the backward pass). The
+ * default presenceOnlyLoss() evaluates full losses on the CPU in one fused pass over the [B, S]
+ * logits, computing the gradient as it goes (the element-wise work otherwise dominates a step at
+ * thousands of species); this reference is what the fused path is tested against.
+ */
+torch::Tensor presenceOnlyLossReference(const std::string& name, const LossInputs& in,
+                                        double positiveWeight = kDefaultPositiveWeight);
 
 /** z'_i uniform over the S-1 species other than z_i: u in {0..S-2}, z' = u + [u >= z_i]. */
 torch::Tensor drawOtherSpecies(const torch::Tensor& classIds, std::int64_t numClasses,

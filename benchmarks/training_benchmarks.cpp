@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+// Training throughput of the SINR default model (sin-cos input, ResidualFCNet 256 x 4, AN-full,
+// batch 2048 + 2048 uniform pseudo-absences, Adam) at 1,000 and 10,000 species, with the
+// torch::mm GFLOP/s reference of the same run and the process's peak memory.
+#include <geoinr/core/runtime_info.h>
+#include <geoinr/core/training.h>
+
+#include <benchmark/benchmark.h>
+#include <torch/torch.h>
+
+#include <random>
+#include <sys/resource.h>
+
+namespace
+{
+
+constexpr std::int64_t kBatch = 2048;
+constexpr std::int64_t kStepsPerRun = 8;
+
+geoinr::core::TrainingSet syntheticData(std::int64_t species)
+{
+    geoinr::core::TrainingSet d;
+    for (std::int64_t s = 0; s < species; ++s)
+    {
+        d.speciesNames.push_back("sp" + std::to_string(s));
+    }
+    std::mt19937 rng(1);
+    std::uniform_real_distribution<float> lon(-180.0f, 180.0f), lat(-80.0f, 80.0f);
+    std::uniform_int_distribution<std::int32_t> cls(0, static_cast<std::int32_t>(species - 1));
+    for (std::int64_t i = 0; i < kBatch * kStepsPerRun; ++i)
+    {
+        d.classIds.push_back(cls(rng));
+        d.lonLat.push_back(lon(rng));
+        d.lonLat.push_back(lat(rng));
+    }
+    return d;
+}
+
+double peakRssMiB()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_maxrss) / 1024.0;
+}
+
+void BM_TorchMm(benchmark::State& state)
+{
+    at::set_num_threads(static_cast<int>(state.range(1)));
+    const auto n = state.range(0);
+    const auto a = torch::rand({n, n});
+    const auto b = torch::rand({n, n});
+    for (auto _ : state)
+    {
+        benchmark::DoNotOptimize(torch::mm(a, b).data_ptr());
+    }
+    state.counters["GFLOP/s"] =
+        benchmark::Counter(2.0 * n * n * n * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_TorchMm)->Args({1024, 1})->Args({1024, 2})->Unit(benchmark::kMillisecond);
+
+/** Args: species, torch threads. Items = presence samples; MFLOP/sample from the layer sizes. */
+void BM_SinrTrainingStep(benchmark::State& state)
+{
+    const auto species = state.range(0);
+    const auto data = syntheticData(species);
+    geoinr::core::TrainOptions o;
+    o.epochs = 1;
+    o.batchSize = kBatch;
+    o.threads = static_cast<int>(state.range(1));
+    for (auto _ : state)
+    {
+        const auto r = geoinr::core::trainRangeModel(data, o);
+        benchmark::DoNotOptimize(r.finalLoss);
+    }
+    state.SetItemsProcessed(state.iterations() * kBatch * kStepsPerRun);
+    // Forward: 2 locations x 2 x (4*256 + 8*256^2 + 256*S) FLOP; backward ~2x forward.
+    const double mflop = 3.0 * 2.0 * 2.0 * (4.0 * 256 + 8.0 * 256 * 256 + 256.0 * species) * 1e-6;
+    state.counters["MFLOP/sample"] = mflop;
+    state.counters["GFLOP/s"] =
+        benchmark::Counter(mflop * 1e-3 * static_cast<double>(kBatch * kStepsPerRun),
+                           benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["peak_RSS_MiB"] = peakRssMiB();
+}
+BENCHMARK(BM_SinrTrainingStep)
+    ->Args({1000, 1})
+    ->Args({1000, 2})
+    ->Args({10000, 1})
+    ->Args({10000, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(2);
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    benchmark::AddCustomContext("libtorch", geoinr::core::torchVersion());
+    benchmark::AddCustomContext("blas", geoinr::core::blasLibrary());
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv))
+    {
+        return 1;
+    }
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
