@@ -19,6 +19,7 @@ int main(int argc, char** argv)
     geoinr::cli::addEncodersCommand(app);
     geoinr::cli::addNetworksCommand(app);
     geoinr::cli::addTrainCommand(app);
+    geoinr::cli::addPredictCommand(app);
     geoinr::cli::addInfoCommand(app);
     geoinr::cli::addSphereFitCommand(app);
     try

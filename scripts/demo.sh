@@ -1,21 +1,40 @@
 #!/usr/bin/env bash
-# One command: install what is needed, build the geoinr command line and run the main job on
-# bundled/synthetic data. Results go to ./out/demo/.
+# One command: install what is needed, build the geoinr command line, train a range model on the
+# bundled demo data (Bradypus variegatus + WorldClim, resources/demo/bradypus) and write its range
+# as a GeoTIFF (and a PNG quick-look). Results go to ./out/demo/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/build.sh" geoinr
 build="${GEOINR_BUILD_DIR:-$root/build}"
 geoinr="$build/cli/geoinr"
+data="$root/resources/demo/bradypus"
 out="$root/out/demo"
 mkdir -p "$out"
 
 "$geoinr" --version
 echo
-echo "== Location encoders =="
-"$geoinr" encoders --json > "$out/encoders.json"
-"$geoinr" encoders | grep -E '^[a-z_]+ \(' 
+echo "== Training: 116 presences, 8 WorldClim layers + biome (one-hot), sin-cos + env input =="
+"$geoinr" train "$data/bradypus.csv" \
+    --covariates "$data/sa_bio_stack.tif" "$data/biome.tif" --categorical biome \
+    --input env+coords --pseudo-absences valid_area --pos-weight 64 \
+    --epochs 200 --threads 1 --seed 0 -o "$out/bradypus.geoinr.ckpt"
 echo
-echo "== Fitting the 16-class checkerboard on the sphere, one model per encoder family =="
-"$geoinr" sphere-fit --families --json "$out/sphere_fit.json"
+"$geoinr" info "$out/bradypus.geoinr.ckpt"
 echo
-echo "Results: $out/sphere_fit.json, $out/encoders.json"
+echo "== Predicting the range (probability of presence on a 0.1 degree grid over the covariates) =="
+"$geoinr" predict "$out/bradypus.geoinr.ckpt" --resolution 0.1 -o "$out/bradypus_range.tif"
+"$geoinr" predict "$out/bradypus.geoinr.ckpt" --resolution 0.1 --threshold 0.5 -q \
+    -o "$out/bradypus_range_binary.tif"
+gdalinfo -stats "$out/bradypus_range.tif" | grep -E "Size is|Pixel Size|Description|STATISTICS_MEAN"
+# Quick-look PNG: yellow (unlikely) to dark green (likely), grey where there are no covariates.
+cat > "$out/ramp.txt" <<'RAMP'
+nv 200 200 200
+0 255 255 204
+0.5 120 198 121
+1 0 69 41
+RAMP
+gdaldem color-relief -q "$out/bradypus_range.tif" "$out/ramp.txt" "$out/bradypus_range.png"
+rm -f "$out"/*.aux.xml "$out/ramp.txt"
+echo
+echo "Range GeoTIFF: $out/bradypus_range.tif (binary: $out/bradypus_range_binary.tif)"
+echo "Quick-look:    $out/bradypus_range.png"

@@ -238,7 +238,13 @@ TrainingInputs prepareTrainingInputs(const TrainingInputOptions& options,
     else if (!options.covariateRasters.empty())
     {
         core::reportProgress(progress, 0.2, "opening covariate rasters");
-        auto stack = CovariateStack::open(options.covariateRasters, options.categorical);
+        // Absolute paths, so that a checkpoint finds its rasters from any working directory.
+        std::vector<std::string> absolute;
+        for (const auto& p : options.covariateRasters)
+        {
+            absolute.push_back(std::filesystem::absolute(p).lexically_normal().string());
+        }
+        auto stack = CovariateStack::open(absolute, options.categorical);
         const double res =
             options.gridResolutionDeg > 0.0 ? options.gridResolutionDeg : defaultResolution(stack);
         core::reportProgress(progress, 0.3, "resampling covariates for pseudo-absences");

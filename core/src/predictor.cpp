@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+#include <geoinr/core/error.h>
+#include <geoinr/core/nn/checkpoint.h>
+#include <geoinr/core/predictor.h>
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace geoinr::core
+{
+
+struct Predictor::Impl
+{
+    RangeModelPtr model;
+    nlohmann::json header;
+    std::vector<std::string> species;
+};
+
+Predictor::Predictor(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Predictor::~Predictor() = default;
+
+std::shared_ptr<const Predictor> Predictor::load(const std::string& checkpointPath)
+{
+    auto loaded = loadCheckpoint(checkpointPath);
+    auto impl = std::make_unique<Impl>();
+    impl->model = loaded.model;
+    impl->model->eval();
+    impl->header = loaded.header;
+    const auto& meta = loaded.header.value("metadata", nlohmann::json::object());
+    if (meta.contains("species"))
+    {
+        impl->species = meta.at("species").get<std::vector<std::string>>();
+    }
+    else
+    {
+        for (std::int64_t i = 0; i < impl->model->numClasses(); ++i)
+        {
+            impl->species.push_back(fmt::format("class_{}", i));
+        }
+    }
+    if (static_cast<std::int64_t>(impl->species.size()) != impl->model->numClasses())
+    {
+        throw CheckpointError(fmt::format("{}: {} species names for {} model outputs",
+                                          checkpointPath, impl->species.size(),
+                                          impl->model->numClasses()));
+    }
+    return std::shared_ptr<const Predictor>(new Predictor(std::move(impl)));
+}
+
+const nlohmann::json& Predictor::header() const
+{
+    return m_impl->header;
+}
+
+const std::vector<std::string>& Predictor::speciesNames() const
+{
+    return m_impl->species;
+}
+
+std::int64_t Predictor::speciesIndex(const std::string& name) const
+{
+    const auto& s = m_impl->species;
+    const auto it = std::find(s.begin(), s.end(), name);
+    if (it != s.end())
+    {
+        return it - s.begin();
+    }
+    std::vector<std::string> hints;
+    for (const auto& candidate : s)
+    {
+        if (hints.size() < 5 && !name.empty() &&
+            candidate.find(name.substr(0, std::min<std::size_t>(4, name.size()))) !=
+                std::string::npos)
+        {
+            hints.push_back(candidate);
+        }
+    }
+    throw InvalidArgument(fmt::format("species '{}' is not in the model ({} species{}{})", name,
+                                      s.size(),
+                                      hints.empty() ? "" : "; similar: ", fmt::join(hints, ", ")));
+}
+
+std::int64_t Predictor::numEnvFeatures() const
+{
+    return m_impl->model->inputMode() == InputMode::Coords ? 0 : m_impl->model->numEnvFeatures();
+}
+
+bool Predictor::usesCoordinates() const
+{
+    return m_impl->model->inputMode() != InputMode::Env;
+}
+
+void Predictor::predict(const float* lonLat, const float* env, std::int64_t n,
+                        const std::vector<std::int64_t>& species, float* out, OutputKind kind) const
+{
+    if (n <= 0)
+    {
+        return;
+    }
+    c10::InferenceMode inference;
+    auto& model = *m_impl->model;
+    std::vector<std::int64_t> ids = species;
+    if (ids.empty())
+    {
+        ids.resize(static_cast<std::size_t>(model.numClasses()));
+        std::iota(ids.begin(), ids.end(), 0);
+    }
+    for (auto id : ids)
+    {
+        if (id < 0 || id >= model.numClasses())
+        {
+            throw InvalidArgument(
+                fmt::format("species index {} outside [0, {})", id, model.numClasses()));
+        }
+    }
+    const auto idTensor = torch::tensor(ids, torch::kLong);
+    const auto k = static_cast<std::int64_t>(ids.size());
+    const auto c = numEnvFeatures();
+    const std::int64_t batch = 65536;
+    for (std::int64_t start = 0; start < n; start += batch)
+    {
+        const auto m = std::min(batch, n - start);
+        const auto ll =
+            torch::from_blob(const_cast<float*>(lonLat + 2 * start), {m, 2}, torch::kFloat32);
+        torch::Tensor e;
+        if (c > 0)
+        {
+            e = torch::from_blob(const_cast<float*>(env + c * start), {m, c}, torch::kFloat32);
+        }
+        auto logits = static_cast<std::int64_t>(ids.size()) == model.numClasses()
+                          ? model.forward(ll, e)
+                          : model.logitsFor(ll, e, idTensor);
+        if (kind == OutputKind::Probability)
+        {
+            logits = torch::sigmoid(logits);
+        }
+        auto dst = torch::from_blob(out + k * start, {m, k}, torch::kFloat32);
+        dst.copy_(logits.to(torch::kFloat32));
+    }
+}
+
+} // namespace geoinr::core
