@@ -80,13 +80,17 @@ void addModelOptions(CLI::App* cmd, TrainArgs& a)
     cmd->add_option("--pseudo-absences", a.pseudoAbsences,
                     "sphere, valid_area, target_group, background")
         ->capture_default_str();
+    cmd->add_option("--pseudo-absence-mask", a.inputs.pseudoAbsenceMask,
+                    "raster: valid_area pseudo-absences only where it is non-zero");
     cmd->add_option("--pseudo-absence-extent", a.extent,
                     "lon_min lon_max lat_min lat_max for sphere/valid_area draws")
         ->expected(4);
     cmd->add_option("--epochs", t.epochs, "training epochs")->capture_default_str();
     cmd->add_option("--batch-size", t.batchSize, "presences per step")->capture_default_str();
     cmd->add_option("--lr", t.learningRate, "Adam learning rate")->capture_default_str();
-    cmd->add_option("--lr-decay", t.lrDecay, "learning-rate factor per epoch")
+    cmd->add_option("--lr-schedule", t.lrSchedule, "exponential, cosine or constant")
+        ->capture_default_str();
+    cmd->add_option("--lr-decay", t.lrDecay, "learning-rate factor per epoch (exponential)")
         ->capture_default_str();
     cmd->add_option("--weight-decay", t.weightDecay, "L2 weight decay")->capture_default_str();
     cmd->add_option("--cap", t.capPerSpecies, "keep at most this many records per species")

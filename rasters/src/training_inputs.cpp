@@ -174,6 +174,39 @@ core::EnvGridData buildGrid(CovariateStack& stack, double resolution, Resampling
     return g;
 }
 
+/** 1 where the mask raster has a non-zero value at the grid cell centre, else 0. */
+std::vector<std::uint8_t> maskCells(const std::string& maskPath, const core::EnvGridData& g)
+{
+    const auto mask =
+        CovariateStack::open({std::filesystem::absolute(maskPath).lexically_normal().string()});
+    std::vector<double> lon, lat;
+    for (std::int64_t r = 0; r < g.height; ++r)
+    {
+        for (std::int64_t c = 0; c < g.width; ++c)
+        {
+            const double x = g.west + (c + 0.5) * g.resolution;
+            lon.push_back(x > 180.0 ? x - 360.0 : x);
+            lat.push_back(std::clamp(g.north - (r + 0.5) * g.resolution, -90.0, 90.0));
+        }
+    }
+    const auto values = mask.sample(lon, lat, Resampling::Nearest);
+    std::vector<std::uint8_t> out(values.size() / mask.numFeatures(), 0);
+    std::size_t inside = 0;
+    for (std::size_t i = 0; i < out.size(); ++i)
+    {
+        const double v = values[i * mask.numFeatures()];
+        out[i] = std::isfinite(v) && v != 0.0 ? 1 : 0;
+        inside += out[i];
+    }
+    if (inside == 0)
+    {
+        throw InvalidArgument(fmt::format("--pseudo-absence-mask {}: no cell of the covariate grid "
+                                          "falls on a non-zero mask value",
+                                          maskPath));
+    }
+    return out;
+}
+
 double defaultResolution(const CovariateStack& stack)
 {
     const auto b = stack.lonLatBounds(0);
@@ -249,6 +282,10 @@ TrainingInputs prepareTrainingInputs(const TrainingInputOptions& options,
             options.gridResolutionDeg > 0.0 ? options.gridResolutionDeg : defaultResolution(stack);
         core::reportProgress(progress, 0.3, "resampling covariates for pseudo-absences");
         out.grid = buildGrid(stack, res, options.resampling);
+        if (!options.pseudoAbsenceMask.empty())
+        {
+            out.grid.drawMask = maskCells(options.pseudoAbsenceMask, out.grid);
+        }
         core::reportProgress(progress, 0.8, "sampling covariates at the records");
         const auto f = stack.numFeatures();
         auto values = stack.sampleNormalised(presences.lon, presences.lat, options.resampling);

@@ -264,3 +264,84 @@ TEST_F(TrainingTest, BadOptionsNameTheOption)
 }
 
 } // namespace
+
+// Internals of the pseudo-absence machinery, tested directly.
+#include "../../core/src/training/env_grid.h"
+
+namespace
+{
+
+geoinr::core::EnvGridData latitudeGrid(double res)
+{
+    geoinr::core::EnvGridData g;
+    g.width = static_cast<std::int64_t>(360.0 / res);
+    g.height = static_cast<std::int64_t>(180.0 / res);
+    g.channels = 1;
+    g.resolution = res;
+    for (std::int64_t r = 0; r < g.height; ++r)
+    {
+        for (std::int64_t c = 0; c < g.width; ++c)
+        {
+            g.values.push_back(static_cast<float>(90.0 - (r + 0.5) * res)); // value = cell lat
+        }
+    }
+    return g;
+}
+
+TEST(EnvGrid, BilinearBetweenCellCentresAndLongitudeWrap)
+{
+    const geoinr::core::training::EnvGrid grid(latitudeGrid(2.0), torch::kCPU);
+    // Cell centres sit at odd latitudes; halfway between two centres is their mean.
+    const auto pts = torch::tensor({10.0f, 45.0f, 10.0f, 44.0f, 179.5f, -13.0f, -179.5f, -13.0f})
+                         .reshape({4, 2});
+    const auto v = grid.sample(pts);
+    EXPECT_NEAR(v[0][0].item<float>(), 45.0f, 1e-4);
+    EXPECT_NEAR(v[1][0].item<float>(), 44.0f, 1e-4);
+    EXPECT_NEAR(v[2][0].item<float>(), -13.0f, 1e-4);
+    EXPECT_NEAR(v[3][0].item<float>(), v[2][0].item<float>(), 1e-5); // across the antimeridian
+}
+
+TEST(EnvGrid, ValidAreaDrawsAreAreaWeightedAndRespectTheMask)
+{
+    auto data = latitudeGrid(1.0);
+    auto gen = at::detail::createCPUGenerator(11);
+    {
+        const geoinr::core::training::EnvGrid grid(data, torch::kCPU);
+        const auto pts = grid.drawValidArea(20000, gen, {});
+        const auto lat = pts.select(1, 1);
+        // On a sphere, |lat| < 30 is half of the area.
+        const double share = (lat.abs() < 30.0).to(torch::kDouble).mean().item<double>();
+        EXPECT_NEAR(share, 0.5, 0.02);
+    }
+    data.drawMask.assign(static_cast<std::size_t>(data.width * data.height), 0);
+    for (std::int64_t r = 0; r < data.height / 2; ++r) // northern hemisphere only
+    {
+        for (std::int64_t c = 0; c < data.width; ++c)
+        {
+            data.drawMask[static_cast<std::size_t>(r * data.width + c)] = 1;
+        }
+    }
+    const geoinr::core::training::EnvGrid masked(data, torch::kCPU);
+    const auto pts = masked.drawValidArea(5000, gen, {});
+    EXPECT_GE(pts.select(1, 1).min().item<float>(), 0.0f);
+    const auto boxed = masked.drawValidArea(2000, gen, {-10.0, 10.0, 20.0, 40.0});
+    EXPECT_GE(boxed.select(1, 0).min().item<float>(), -10.5f);
+    EXPECT_LE(boxed.select(1, 0).max().item<float>(), 10.5f);
+    EXPECT_GE(boxed.select(1, 1).min().item<float>(), 19.5f);
+    EXPECT_LE(boxed.select(1, 1).max().item<float>(), 40.5f);
+}
+
+TEST_F(TrainingTest, LearningRateSchedulesAreRecordedAndChecked)
+{
+    const auto data = twoSpecies(10);
+    auto o = smallOptions(path("cos.ckpt"));
+    o.lrSchedule = "cosine";
+    o.epochs = 2;
+    geoinr::core::trainRangeModel(data, o);
+    const auto header = geoinr::core::readCheckpointFile(path("cos.ckpt"), true).header;
+    EXPECT_EQ(header.at("metadata").at("training").at("lr_schedule"), "cosine");
+    o.lrSchedule = "sawtooth";
+    EXPECT_THROW(geoinr::core::trainRangeModel(data, o), geoinr::InvalidArgument);
+}
+
+} // namespace

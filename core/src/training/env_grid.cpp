@@ -27,11 +27,23 @@ EnvGrid::EnvGrid(const EnvGridData& data, torch::Device device)
     const auto raw = torch::from_blob(const_cast<float*>(data.values.data()), {m_channels, cells},
                                       torch::kFloat32)
                          .clone();
-    const auto valid = torch::isfinite(raw).all(0); // [H*W]
+    auto valid = torch::isfinite(raw).all(0); // [H*W]
+    if (!data.drawMask.empty())
+    {
+        if (static_cast<std::int64_t>(data.drawMask.size()) != cells)
+        {
+            throw InvalidArgument(fmt::format("covariate grid: mask has {} cells, the grid {}",
+                                              data.drawMask.size(), cells));
+        }
+        valid = valid.logical_and(torch::from_blob(const_cast<std::uint8_t*>(data.drawMask.data()),
+                                                   {cells}, torch::kUInt8)
+                                      .to(torch::kBool));
+    }
     m_validCells = valid.nonzero().select(1, 0).to(torch::kLong);
     if (m_validCells.numel() == 0)
     {
-        throw InvalidArgument("covariate grid: no cell has data in every covariate");
+        throw InvalidArgument("covariate grid: no cell has data in every covariate (and lies "
+                              "inside the mask, if one is given)");
     }
     const auto rows = torch::div(m_validCells, m_width, "floor").to(torch::kFloat64);
     m_cellWeights = torch::cos((m_north - (rows + 0.5) * m_res) * (M_PI / 180.0)).clamp_min(1e-12);

@@ -58,6 +58,11 @@ void validateOptions(const TrainOptions& o, const TrainingSet& data)
     {
         throw InvalidArgument("--lr and --lr-decay must be > 0 and --weight-decay >= 0");
     }
+    if (o.lrSchedule != "exponential" && o.lrSchedule != "cosine" && o.lrSchedule != "constant")
+    {
+        throw InvalidArgument(fmt::format(
+            "--lr-schedule: expected exponential, cosine or constant, got '{}'", o.lrSchedule));
+    }
     lossNeeds(o.loss); // throws for unknown names
     if (data.size() == 0)
     {
@@ -132,6 +137,21 @@ torch::Generator stepGenerator(std::uint64_t seed, std::int64_t epoch, std::int6
     return at::detail::createCPUGenerator(mixed);
 }
 
+/** The learning rate of an epoch under the configured schedule. */
+double learningRateAt(const TrainOptions& o, std::int64_t epoch)
+{
+    if (o.lrSchedule == "cosine")
+    {
+        return o.learningRate * 0.5 *
+               (1.0 + std::cos(M_PI * static_cast<double>(epoch) / static_cast<double>(o.epochs)));
+    }
+    if (o.lrSchedule == "constant")
+    {
+        return o.learningRate;
+    }
+    return o.learningRate * std::pow(o.lrDecay, static_cast<double>(epoch));
+}
+
 struct TrainingState
 {
     std::int64_t epoch = 0;
@@ -148,6 +168,7 @@ nlohmann::json optionsJson(const TrainOptions& o)
             {"batch_size", o.batchSize},
             {"learning_rate", o.learningRate},
             {"lr_decay", o.lrDecay},
+            {"lr_schedule", o.lrSchedule},
             {"weight_decay", o.weightDecay},
             {"cap_per_species", o.capPerSpecies},
             {"seed", o.seed}};
@@ -298,7 +319,7 @@ class Trainer
         for (auto epoch = state.epoch; epoch < m_options.epochs; ++epoch)
         {
             m_model->train();
-            const double lr = m_options.learningRate * std::pow(m_options.lrDecay, epoch);
+            const double lr = learningRateAt(m_options, epoch);
             auto permGen = stepGenerator(m_options.seed, epoch, -1);
             const auto perm = torch::randperm(n, permGen, torch::kLong).to(m_device);
             for (auto step = (epoch == state.epoch ? state.step : 0); step < stepsPerEpoch; ++step)

@@ -43,6 +43,9 @@ struct EnvGridData
     std::int64_t width = 0, height = 0, channels = 0;
     double west = -180.0, north = 90.0, resolution = 1.0;
     std::vector<float> values;
+    /** Optional [height x width] 0/1: cells where valid_area pseudo-absences may be drawn (e.g. a
+     *  user's mask raster); empty = every cell with data. */
+    std::vector<std::uint8_t> drawMask;
 };
 
 /** Where pseudo-absences come from (science.md §4.1, issue "presence-only training"). */
@@ -69,6 +72,9 @@ struct TrainOptions
     std::int64_t batchSize = 2048;
     double learningRate = 5e-4;
     double lrDecay = 0.98; ///< ExponentialLR gamma, stepped once per epoch
+    /** "exponential" (SINR: lr * lrDecay^epoch), "cosine" (lr * (1 + cos(pi e / E)) / 2) or
+     *  "constant". */
+    std::string lrSchedule = "exponential";
     double weightDecay = 0.0;
     std::int64_t capPerSpecies = -1; ///< keep at most this many records per species (-1 = all)
     std::uint64_t seed = 0;

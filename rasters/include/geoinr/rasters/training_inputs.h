@@ -19,11 +19,13 @@ struct TrainingInputOptions
 {
     std::string occurrences; ///< CSV/TSV/OGR file of presence records
     OccurrenceOptions occurrenceOptions;
-    double thinCellDeg = 0.0;                     ///< > 0: keep one record per species and cell
-    std::vector<std::string> covariateRasters;    ///< files or folders (GDAL rasters)
-    std::vector<std::string> tableCovariates;     ///< numeric columns of the occurrence table
-    std::vector<std::string> categorical;         ///< covariates (raster or table) to one-hot
-    std::string backgroundFile;                   ///< background points (same columns), optional
+    double thinCellDeg = 0.0;                  ///< > 0: keep one record per species and cell
+    std::vector<std::string> covariateRasters; ///< files or folders (GDAL rasters)
+    std::vector<std::string> tableCovariates;  ///< numeric columns of the occurrence table
+    std::vector<std::string> categorical;      ///< covariates (raster or table) to one-hot
+    std::string backgroundFile;                ///< background points (same columns), optional
+    /** Raster whose non-zero, non-nodata cells are where valid_area pseudo-absences may fall. */
+    std::string pseudoAbsenceMask;
     Resampling resampling = Resampling::Bilinear; ///< covariates at presence/background points
     /** Resolution (degrees) of the lon/lat grid used to draw random pseudo-absences with
      *  covariates; 0 = the first raster's own (lon/lat rasters) or 1/500 of its extent. */
