@@ -30,6 +30,8 @@ void addPredictCommand(CLI::App& app)
     cmd->add_option("--threshold", o->threshold,
                     "write binary ranges (Byte 0/1) with probability >= this value");
     cmd->add_option("--block-size", o->blockSize, "tile size in pixels")->capture_default_str();
+    cmd->add_flag("--logits", o->logits,
+                  "write logits instead of probabilities (Float32, nodata NaN)");
     cmd->add_flag("-q,--quiet", *quiet, "no progress output");
     cmd->callback(
         [o, quiet]

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -173,7 +174,7 @@ CheckpointContents readCheckpointFile(const std::string& path, bool headerOnly)
     std::ifstream in(path, std::ios::binary);
     if (!in)
     {
-        throw IoError(fmt::format("{}: cannot open checkpoint", path));
+        throw IoError(fmt::format("{}: cannot open checkpoint: {}", path, std::strerror(errno)));
     }
     const std::vector<std::uint8_t> buf((std::istreambuf_iterator<char>(in)),
                                         std::istreambuf_iterator<char>());

@@ -217,7 +217,7 @@ void OccurrenceBuilder::reject(const std::string& where, const std::string& why)
     std::string message = where + ": " + why;
     if (!m_skipInvalid)
     {
-        throw IoError(message + " (set skipInvalid to drop bad rows)");
+        throw IoError(message + " (to skip and count bad rows instead: --skip-invalid)");
     }
     ++m_table.skippedRows;
     if (m_table.skippedExamples.size() < kMaxSkippedExamples)

@@ -68,7 +68,9 @@ ResolvedGrid resolveGrid(const GridSpec& spec, const nlohmann::json& covariates)
     double res = spec.resolution;
     if (extent.empty())
     {
-        if (covariates.value("kind", "none") == "rasters" && spec.crs == "EPSG:4326")
+        OGRSpatialReference wgs84;
+        wgs84.SetWellKnownGeogCS("WGS84");
+        if (covariates.value("kind", "none") == "rasters" && g.srs.IsSame(&wgs84))
         {
             const auto stack = CovariateStack::fromDescription(covariates);
             const auto b = stack.lonLatBounds(0);
@@ -158,6 +160,22 @@ void predictRangeRaster(const PredictRasterOptions& o, const core::ProgressSink&
     {
         throw InvalidArgument(fmt::format("--format: expected GTiff or COG, got '{}'", o.format));
     }
+    if (o.blockSize < 16 || o.blockSize > 4096 || o.blockSize % 16 != 0)
+    {
+        throw InvalidArgument(fmt::format(
+            "--block-size: expected a multiple of 16 in [16, 4096] (GeoTIFF tiles), got {}",
+            o.blockSize));
+    }
+    if (o.grid.resolution < 0.0 || !std::isfinite(o.grid.resolution))
+    {
+        throw InvalidArgument(
+            fmt::format("--resolution: expected a positive pixel size, got {}", o.grid.resolution));
+    }
+    if (o.threshold > 1.0)
+    {
+        throw InvalidArgument(
+            fmt::format("--threshold: expected a probability in [0, 1], got {}", o.threshold));
+    }
     const auto predictor = core::Predictor::load(o.checkpoint);
     std::vector<std::int64_t> species;
     std::vector<std::string> names = o.species.empty() ? predictor->speciesNames() : o.species;
@@ -194,7 +212,8 @@ void predictRangeRaster(const PredictRasterOptions& o, const core::ProgressSink&
     }
     ds->SetGeoTransform(const_cast<double*>(grid.geoTransform));
     ds->SetSpatialRef(&grid.srs);
-    const double nodata = binary ? 255.0 : -1.0;
+    // Probabilities use -1 as nodata; logits can take any value, so they use NaN.
+    const double nodata = binary ? 255.0 : (o.logits ? std::nan("") : -1.0);
     for (int b = 0; b < bands; ++b)
     {
         auto* band = ds->GetRasterBand(b + 1);
@@ -204,8 +223,9 @@ void predictRangeRaster(const PredictRasterOptions& o, const core::ProgressSink&
     ds->SetMetadataItem("GEOINR_CHECKPOINT",
                         std::filesystem::absolute(o.checkpoint).string().c_str());
     ds->SetMetadataItem("GEOINR_MODEL", predictor->header().at("model").dump().c_str());
-    ds->SetMetadataItem("GEOINR_OUTPUT",
-                        binary ? fmt::format("binary p>={}", o.threshold).c_str() : "probability");
+    const auto kindText = binary ? fmt::format("binary p>={}", o.threshold)
+                                 : (o.logits ? std::string("logit") : std::string("probability"));
+    ds->SetMetadataItem("GEOINR_OUTPUT", kindText.c_str());
 
     OGRSpatialReference wgs84;
     wgs84.SetWellKnownGeogCS("WGS84");
@@ -277,7 +297,9 @@ void predictRangeRaster(const PredictRasterOptions& o, const core::ProgressSink&
             }
             out.assign(validIdx.size() * species.size(), 0.0f);
             predictor->predict(lonLat.data(), envValid.data(),
-                               static_cast<std::int64_t>(validIdx.size()), species, out.data());
+                               static_cast<std::int64_t>(validIdx.size()), species, out.data(),
+                               o.logits && !binary ? core::OutputKind::Logit
+                                                   : core::OutputKind::Probability);
             for (int b = 0; b < bands; ++b)
             {
                 bandBuf.assign(n, static_cast<float>(nodata));

@@ -240,6 +240,7 @@ std::string trainTiny(const TempDir& dir)
 TEST(CliTrainPredict, BradypusOnRasterCovariatesTrainsDescribesAndPredicts)
 {
     GEOINR_REQUIRE_DATA_FILE(csv, "worldclim_sa/bradypus.csv");
+    GEOINR_REQUIRE_DATA_FILE(biome, "worldclim_sa/biome.tif");
     const std::string sa = fs::path(csv).parent_path().string();
     TempDir dir;
     const auto ckpt = dir.file("bradypus.ckpt");
@@ -323,6 +324,7 @@ TEST(CliTrainPredict, BradypusOnRasterCovariatesTrainsDescribesAndPredicts)
 TEST(CliTrainPredict, ThresholdWritesByteRangesConsistentWithProbabilities)
 {
     GEOINR_REQUIRE_DATA_FILE(csv, "worldclim_sa/bradypus.csv");
+    GEOINR_REQUIRE_DATA_FILE(biome, "worldclim_sa/biome.tif");
     const std::string sa = fs::path(csv).parent_path().string();
     TempDir dir;
     const auto ckpt = dir.file("b.ckpt");
@@ -426,9 +428,48 @@ TEST(CliTrainPredict, ExtentAndResolutionGiveExactlyTheAskedGrid)
     }
 }
 
+TEST(CliTrainPredict, LikeCopiesTheGridOfARaster)
+{
+    GEOINR_REQUIRE_DATA_FILE(bio1, "worldclim_sa/bio1.tif");
+    TempDir dir;
+    const auto ckpt = trainTiny(dir);
+    const auto out = dir.file("like.tif");
+    const auto r = run("predict " + q(ckpt) + " -o " + q(out) + " --like " + q(bio1) + " -q");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    const auto g = readRaster(out);
+    const auto ref = readRaster(bio1);
+    EXPECT_EQ(g.width, 186);
+    EXPECT_EQ(g.height, 192);
+    EXPECT_EQ(g.width, ref.width);
+    EXPECT_EQ(g.height, ref.height);
+    for (std::size_t i = 0; i < 6; ++i)
+    {
+        EXPECT_NEAR(g.gt[i], ref.gt[i], 1e-12) << "geotransform[" << i << "]";
+    }
+    EXPECT_TRUE(g.srs.IsSame(&ref.srs));
+}
+
+// Block sizes GeoTIFF cannot tile with are a usage error, found before any file is written.
+TEST(CliTrainPredictErrors, BadBlockSizeIsAUsageError)
+{
+    TempDir dir;
+    const auto ckpt = trainTiny(dir);
+    for (const char* size : {"0", "-16", "100"})
+    {
+        const auto out = dir.file("bs.tif");
+        const auto r = run("predict " + q(ckpt) + " -o " + q(out) +
+                           " --resolution 5 --block-size " + size + " -q");
+        EXPECT_EQ(r.exitCode, 2) << size << ": " << r.output;
+        EXPECT_NE(r.output.find("--block-size"), std::string::npos) << size << ": " << r.output;
+        EXPECT_FALSE(fs::exists(out)) << size;
+        EXPECT_TRUE(tempLeftovers(dir.path()).empty()) << size;
+    }
+}
+
 TEST(CliTrainPredict, WebMercatorOutputMatchesLonLatPrediction)
 {
     GEOINR_REQUIRE_DATA_FILE(csv, "worldclim_sa/bradypus.csv");
+    GEOINR_REQUIRE_DATA_FILE(biome, "worldclim_sa/biome.tif");
     const std::string sa = fs::path(csv).parent_path().string();
     TempDir dir;
     const auto ckpt = dir.file("b.ckpt");
@@ -592,6 +633,14 @@ TEST(CliTrainPredictErrors, UnknownSpeciesIsNamedAndExistingOutputIsUntouched)
     EXPECT_NE(r.output.find("'Gamma'"), std::string::npos) << r.output;
     EXPECT_EQ(readAll(out), sentinel);
     EXPECT_TRUE(tempLeftovers(dir.path()).empty());
+
+    // A near miss suggests the species with the same first letters.
+    const auto near =
+        run("predict " + q(ckpt) + " -o " + q(out) + " --species Alphx --resolution 10 -q");
+    EXPECT_EQ(near.exitCode, 2) << near.output;
+    EXPECT_NE(near.output.find("'Alphx'"), std::string::npos) << near.output;
+    EXPECT_NE(near.output.find("Alpha"), std::string::npos) << near.output;
+    EXPECT_EQ(readAll(out), sentinel);
 
     // A known species selects one band.
     const auto ok =

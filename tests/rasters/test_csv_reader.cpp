@@ -262,8 +262,9 @@ TEST(CsvReader, BadRowsThrowWithFileAndLine)
     const std::string path = writeText(dir.file("bad.csv"), body);
     OccurrenceOptions options;
     options.covariateColumns = {"elev"};
-    EXPECT_EQ(readError(path, options), path + ":3: column 'lon' value 'abc' is not a number "
-                                               "(set skipInvalid to drop bad rows)");
+    EXPECT_EQ(readError(path, options), path +
+                                            ":3: column 'lon' value 'abc' is not a number "
+                                            "(to skip and count bad rows instead: --skip-invalid)");
 
     options.skipInvalid = true;
     const OccurrenceTable t = readOccurrences(path, options);

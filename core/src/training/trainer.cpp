@@ -16,8 +16,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <numeric>
 #include <random>
+#include <unistd.h>
 
 namespace geoinr::core
 {
@@ -85,6 +87,30 @@ void validateOptions(const TrainOptions& o, const TrainingSet& data)
                                               "are {} species",
                                               i, data.classIds[i], numClasses));
         }
+    }
+}
+
+/** Fails before training when the checkpoint could not be written afterwards. */
+void checkOutputFolder(const std::string& checkpointPath)
+{
+    if (checkpointPath.empty())
+    {
+        return;
+    }
+    auto folder = std::filesystem::path(checkpointPath).parent_path();
+    if (folder.empty())
+    {
+        folder = ".";
+    }
+    if (!std::filesystem::is_directory(folder))
+    {
+        throw InvalidArgument(fmt::format("--output {}: folder '{}' does not exist", checkpointPath,
+                                          folder.string()));
+    }
+    if (access(folder.c_str(), W_OK) != 0)
+    {
+        throw InvalidArgument(fmt::format("--output {}: folder '{}' is not writable",
+                                          checkpointPath, folder.string()));
     }
 }
 
@@ -183,6 +209,15 @@ class Trainer
           m_needs(lossNeeds(options.loss))
     {
         validateOptions(options, data);
+        const auto input = options.model.value("input", std::string("coords"));
+        if (input != "coords" && data.envNames.empty())
+        {
+            throw InvalidArgument(fmt::format(
+                "--input {}: the model takes covariates, but none were given (use --covariates "
+                "rasters or --table-covariates columns)",
+                input));
+        }
+        checkOutputFolder(options.checkpointPath);
         auto config = options.model;
         config["num_classes"] = static_cast<std::int64_t>(data.speciesNames.size());
         config["num_env_features"] = static_cast<std::int64_t>(data.envNames.size());
@@ -327,7 +362,8 @@ class Trainer
                 auto gen = stepGenerator(m_options.seed, epoch, step);
                 // Dropout draws from LibTorch's global generator: reseed it per step too, so a
                 // resumed run replays exactly the masks of an uninterrupted one.
-                torch::manual_seed(gen.current_seed());
+                // (A different seed than `gen`'s, so masks and pseudo-absences are not correlated.)
+                torch::manual_seed(gen.current_seed() ^ 0x5DEECE66DULL);
                 const auto first = step * m_options.batchSize;
                 const auto idx = perm.narrow(0, first, std::min(m_options.batchSize, n - first));
                 LocationBatch obs{m_observations.lonLat.index_select(0, idx),

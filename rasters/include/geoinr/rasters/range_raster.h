@@ -30,6 +30,8 @@ struct PredictRasterOptions
     std::string format = "GTiff"; ///< GTiff or COG
     /** >= 0: write 0/1 ranges (Byte) with p >= threshold; < 0 (default): probabilities. */
     double threshold = -1.0;
+    /** Write logits instead of probabilities (rank-based evaluation avoids float32 saturation). */
+    bool logits = false;
     int blockSize = 256;
 };
 

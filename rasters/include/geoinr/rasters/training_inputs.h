@@ -28,7 +28,7 @@ struct TrainingInputOptions
     std::string pseudoAbsenceMask;
     Resampling resampling = Resampling::Bilinear; ///< covariates at presence/background points
     /** Resolution (degrees) of the lon/lat grid used to draw random pseudo-absences with
-     *  covariates; 0 = the first raster's own (lon/lat rasters) or 1/500 of its extent. */
+     *  covariates; 0 = 1/500 of the first raster's larger lon/lat side, at least 1 arc-minute. */
     double gridResolutionDeg = 0.0;
 };
 
