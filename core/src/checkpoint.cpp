@@ -105,7 +105,7 @@ LoadedCheckpoint loadCheckpoint(const std::string& path)
         !contents.header.contains("model"))
     {
         throw CheckpointError(
-            fmt::format("{}: header lacks \"format\": \"geoinr-checkpoint\" or \"model\"", path));
+            fmt::format(R"({}: header lacks "format": "geoinr-checkpoint" or "model")", path));
     }
     LoadedCheckpoint out;
     out.header = contents.header;

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <random>
+#include <set>
 
 namespace
 {
@@ -342,6 +343,35 @@ TEST_F(TrainingTest, LearningRateSchedulesAreRecordedAndChecked)
     EXPECT_EQ(header.at("metadata").at("training").at("lr_schedule"), "cosine");
     o.lrSchedule = "sawtooth";
     EXPECT_THROW(geoinr::core::trainRangeModel(data, o), geoinr::InvalidArgument);
+}
+
+} // namespace
+
+#include "../../core/src/training/step_random.h"
+
+namespace
+{
+
+/** Regression: LibTorch keeps only 32 bits of a generator seed; epochs must still differ. */
+TEST(StepRandom, EpochsStepsAndSeedsGiveDifferentStreams)
+{
+    std::set<double> firsts;
+    for (std::uint64_t seed : {0ULL, 1ULL, 1ULL << 40})
+    {
+        for (std::int64_t epoch : {0, 1, 2})
+        {
+            for (std::int64_t step : {-1, 0, 1})
+            {
+                auto g = geoinr::core::training::stepGenerator(seed, epoch, step);
+                firsts.insert(torch::rand({1}, g, torch::kFloat64).item<double>());
+            }
+        }
+    }
+    EXPECT_EQ(firsts.size(), 27u);
+    // And the same triple gives the same stream.
+    auto a = geoinr::core::training::stepGenerator(7, 3, 5);
+    auto b = geoinr::core::training::stepGenerator(7, 3, 5);
+    EXPECT_EQ(torch::rand({1}, a).item<float>(), torch::rand({1}, b).item<float>());
 }
 
 } // namespace

@@ -85,6 +85,7 @@ const EncoderSpec& findSpec(const nlohmann::json& config)
     if (it == specs.end())
     {
         std::vector<std::string> names;
+        names.reserve(specs.size());
         for (const auto& s : specs)
         {
             names.push_back(s.info.name);

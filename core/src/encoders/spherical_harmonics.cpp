@@ -126,7 +126,7 @@ class SphericalHarmonicsEncoder : public EncoderImpl
     torch::Tensor assembleDegree(const torch::Tensor& row, int l, const torch::Tensor& cosM,
                                  const torch::Tensor& sinM, const torch::Tensor& signs) const
     {
-        const auto zonal = row.narrow(0, 0, 1) * m_m0Scale;
+        auto zonal = row.narrow(0, 0, 1) * m_m0Scale;
         if (l == 0)
         {
             return zonal;

@@ -62,6 +62,7 @@ NetworkPtr makeNetwork(const nlohmann::json& config, std::int64_t inputDim, std:
     if (it == specs.end())
     {
         std::vector<std::string> names;
+        names.reserve(specs.size());
         for (const auto& s : specs)
         {
             names.push_back(s.info.name);

@@ -43,7 +43,7 @@ class Siren : public NetworkBase
         {
             const auto fanIn = k == 0 ? in : h;
             torch::nn::Linear layer(fanIn, h);
-            const double n = static_cast<double>(fanIn);
+            const auto n = static_cast<double>(fanIn);
             uniformInit(layer, k == 0 ? 1.0 / n : std::sqrt(6.0 / n) / m_w0);
             m_layers->push_back(layer);
         }

@@ -4,6 +4,7 @@
 #include "adam.h"
 #include "env_grid.h"
 #include "pseudo_absences.h"
+#include "step_random.h"
 
 #include <geoinr/core/error.h>
 #include <geoinr/core/nn/checkpoint.h>
@@ -152,15 +153,6 @@ torch::Tensor rowLogits(const NetworkImpl& net, const torch::Tensor& features,
         out = out + head->bias.index_select(0, ids);
     }
     return out;
-}
-
-/** A generator whose stream depends only on (seed, epoch, step): resuming replays it exactly. */
-torch::Generator stepGenerator(std::uint64_t seed, std::int64_t epoch, std::int64_t step)
-{
-    const std::uint64_t mixed = seed * 0x9E3779B97F4A7C15ULL ^
-                                (static_cast<std::uint64_t>(epoch) << 32) ^
-                                static_cast<std::uint64_t>(step + 1);
-    return at::detail::createCPUGenerator(mixed);
 }
 
 /** The learning rate of an epoch under the configured schedule. */
@@ -355,11 +347,11 @@ class Trainer
         {
             m_model->train();
             const double lr = learningRateAt(m_options, epoch);
-            auto permGen = stepGenerator(m_options.seed, epoch, -1);
+            auto permGen = training::stepGenerator(m_options.seed, epoch, -1);
             const auto perm = torch::randperm(n, permGen, torch::kLong).to(m_device);
             for (auto step = (epoch == state.epoch ? state.step : 0); step < stepsPerEpoch; ++step)
             {
-                auto gen = stepGenerator(m_options.seed, epoch, step);
+                auto gen = training::stepGenerator(m_options.seed, epoch, step);
                 // Dropout draws from LibTorch's global generator: reseed it per step too, so a
                 // resumed run replays exactly the masks of an uninterrupted one.
                 // (A different seed than `gen`'s, so masks and pseudo-absences are not correlated.)
