@@ -193,16 +193,10 @@ void predictRangeRaster(const PredictRasterOptions& o, const core::ProgressSink&
     const auto bands = static_cast<int>(species.size());
     TempFile tmp(fmt::format("{}.tmp-{}.tif", o.output, getpid()));
     auto* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
-    const std::string block = std::to_string(o.blockSize);
-    const char* createOptions[] = {"TILED=YES",
-                                   ("BLOCKXSIZE=" + block).c_str(),
-                                   ("BLOCKYSIZE=" + block).c_str(),
-                                   "COMPRESS=DEFLATE",
-                                   "BIGTIFF=IF_SAFER",
-                                   nullptr};
-    const std::string bx = "BLOCKXSIZE=" + block, by = "BLOCKYSIZE=" + block;
-    createOptions[1] = bx.c_str();
-    createOptions[2] = by.c_str();
+    const std::string bx = fmt::format("BLOCKXSIZE={}", o.blockSize);
+    const std::string by = fmt::format("BLOCKYSIZE={}", o.blockSize);
+    const char* createOptions[] = {"TILED=YES",        bx.c_str(),         by.c_str(),
+                                   "COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER", nullptr};
     std::unique_ptr<GDALDataset> ds(gtiff->Create(tmp.path().c_str(), grid.width, grid.height,
                                                   bands, binary ? GDT_Byte : GDT_Float32,
                                                   const_cast<char**>(createOptions)));

@@ -365,7 +365,7 @@ class Trainer
                 m_adam->zeroGrad();
                 loss.backward();
                 m_adam->step(lr);
-                const double value = loss.item<double>();
+                const auto value = loss.item<double>();
                 if (!std::isfinite(value))
                 {
                     throw Error(fmt::format("training diverged: loss is {} at epoch {} step {}; "
