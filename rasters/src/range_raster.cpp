@@ -70,6 +70,7 @@ ResolvedGrid resolveGrid(const GridSpec& spec, const nlohmann::json& covariates)
     {
         OGRSpatialReference wgs84;
         wgs84.SetWellKnownGeogCS("WGS84");
+        wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
         if (covariates.value("kind", "none") == "rasters" && g.srs.IsSame(&wgs84))
         {
             const auto stack = CovariateStack::fromDescription(covariates);

@@ -243,8 +243,8 @@ TEST(OgrReader, LayerSelectionAndBadFeatures)
 
     options.layer = "second";
     EXPECT_EQ(readError(path, options),
-              path + ": layer 'second' feature 2: field 'species' is empty (set skipInvalid to "
-                     "drop bad rows)");
+              path + ": layer 'second' feature 2: field 'species' is empty (to skip and count bad "
+                     "rows instead: --skip-invalid)");
     options.skipInvalid = true;
     const OccurrenceTable t = readOccurrences(path, options);
     ASSERT_EQ(t.size(), 1u);
