@@ -35,7 +35,7 @@ void BM_TorchMm(benchmark::State& state)
     state.counters["GFLOP/s"] =
         benchmark::Counter(2.0 * n * n * n * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_TorchMm)->Arg(1024)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TorchMm)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void runEncoder(benchmark::State& state, const nlohmann::json& config)
 {
@@ -71,7 +71,11 @@ void BM_SinrForwardBackward(benchmark::State& state)
     }
     state.SetItemsProcessed(state.iterations() * 4096);
 }
-BENCHMARK(BM_SinrForwardBackward)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SinrForwardBackward)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void registerEncoderBenchmarks()
 {

@@ -11,6 +11,8 @@
 
 #include <cmath>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 namespace geoinr::core
 {
@@ -34,6 +36,38 @@ double negativeValue(double z, bool maxEntropy)
                       : -std::log(q + kLossEps);
 }
 
+/**
+ * Runs body(begin, end) over [0, rows) on every core. The loss pass runs while BLAS is idle, so it
+ * uses all cores even when LibTorch's intra-op pool is set to one thread (the fastest setting for
+ * the rest of a training step on small machines, where OpenBLAS has its own pool).
+ */
+template <typename Body> void parallelRows(std::int64_t rows, const Body& body)
+{
+    const auto cores = static_cast<std::int64_t>(std::max(1U, std::thread::hardware_concurrency()));
+    const auto workers = std::min<std::int64_t>(cores, std::max<std::int64_t>(1, rows / 64));
+    if (workers <= 1)
+    {
+        body(0, rows);
+        return;
+    }
+    std::vector<std::thread> threads;
+    const auto chunk = (rows + workers - 1) / workers;
+    for (std::int64_t w = 1; w < workers; ++w)
+    {
+        const auto begin = w * chunk;
+        const auto end = std::min(rows, begin + chunk);
+        if (begin < end)
+        {
+            threads.emplace_back([&body, begin, end] { body(begin, end); });
+        }
+    }
+    body(0, std::min(rows, chunk));
+    for (auto& t : threads)
+    {
+        t.join();
+    }
+}
+
 template <typename T>
 double evaluate(const torch::Tensor& logits, const torch::Tensor& ids, torch::Tensor& grad,
                 double lambda, bool maxEntropy)
@@ -48,28 +82,27 @@ double evaluate(const torch::Tensor& logits, const torch::Tensor& ids, torch::Te
     std::mutex totalMutex;
     // Rows 0..B-1 are observed locations, B..2B-1 random ones; all rows get the negative terms,
     // then each observed row swaps its species' negative term for the positive one.
-    at::parallel_for(0, 2 * b, 8,
-                     [&](std::int64_t begin, std::int64_t end)
+    parallelRows(2 * b,
+                 [&](std::int64_t begin, std::int64_t end)
+                 {
+                     double partial = 0.0;
+                     for (std::int64_t i = begin; i < end; ++i)
                      {
-                         double partial = 0.0;
-                         for (std::int64_t i = begin; i < end; ++i)
+                         const auto row = i * s;
+                         partial += fused::negativeRow(z + row, g + row, s, scale, maxEntropy);
+                         if (i < b)
                          {
-                             const auto row = i * s;
-                             partial += fused::negativeRow(z + row, g + row, s, scale, maxEntropy);
-                             if (i < b)
-                             {
-                                 const auto j = row + cls[i];
-                                 double pos = 0.0;
-                                 T posGrad{};
-                                 positiveTerm<T>(z[j], static_cast<T>(lambda), pos, posGrad);
-                                 partial +=
-                                     pos - negativeValue(static_cast<double>(z[j]), maxEntropy);
-                                 g[j] = posGrad * scale;
-                             }
+                             const auto j = row + cls[i];
+                             double pos = 0.0;
+                             T posGrad{};
+                             positiveTerm<T>(z[j], static_cast<T>(lambda), pos, posGrad);
+                             partial += pos - negativeValue(static_cast<double>(z[j]), maxEntropy);
+                             g[j] = posGrad * scale;
                          }
-                         const std::lock_guard<std::mutex> lock(totalMutex);
-                         total += partial;
-                     });
+                     }
+                     const std::lock_guard<std::mutex> lock(totalMutex);
+                     total += partial;
+                 });
     return total * static_cast<double>(scale);
 }
 

@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <dlfcn.h>
+#include <malloc.h>
 
 #ifndef GEOINR_VERSION
 #define GEOINR_VERSION "unknown"
@@ -53,6 +54,14 @@ int torchThreads()
 bool cudaAvailable()
 {
     return torch::cuda::is_available();
+}
+
+void reuseLargeAllocations()
+{
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
 }
 
 } // namespace geoinr::core

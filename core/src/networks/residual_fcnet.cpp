@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SINR's ResidualFCNet (= Mac Aodha et al. 2019 FCNet; science.md §3.1, §3.3).
+#include "fast_dropout.h"
 #include "network_spec.h"
 
 #include <torch/torch.h>
@@ -21,7 +22,7 @@ class ResLayerImpl : public torch::nn::Module
     torch::Tensor forward(const torch::Tensor& x)
     {
         auto y = torch::relu(m_w1->forward(x));
-        y = torch::dropout(y, m_dropout, is_training());
+        y = fastDropout(y, m_dropout, is_training());
         y = torch::relu(m_w2->forward(y));
         return x + y;
     }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SIREN (Sitzmann et al. 2020) as locationencoder's SirenNet (science.md §3.4).
+#include "fast_dropout.h"
 #include "network_spec.h"
 
 #include <torch/torch.h>
@@ -58,7 +59,7 @@ class Siren : public NetworkBase
             auto pre = m_layers[k]->as<torch::nn::LinearImpl>()->forward(h);
             if (m_dropout > 0.0)
             {
-                pre = torch::dropout(pre, m_dropout, is_training());
+                pre = fastDropout(pre, m_dropout, is_training());
             }
             h = torch::sin((k == 0 ? m_w0Initial : m_w0) * pre);
         }

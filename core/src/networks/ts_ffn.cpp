@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ts_ffn.h"
 
+#include "fast_dropout.h"
+
 #include <torch/nn/functional/activation.h>
 #include <torch/nn/functional/dropout.h>
 #include <torch/nn/init.h>
@@ -70,7 +72,7 @@ torch::Tensor TsFfnBlockImpl::forward(const torch::Tensor& x)
     {
         h = torch::tanh(h);
     }
-    h = torch::dropout(h, m_dropout, is_training());
+    h = fastDropout(h, m_dropout, is_training());
     if (m_skip)
     {
         h = h + x;

@@ -22,4 +22,12 @@ int torchThreads();
 /** Whether a CUDA device is usable. */
 bool cudaAvailable();
 
+/**
+ * Lets glibc keep large freed blocks for reuse (mmap threshold 1 GiB). Training allocates and frees
+ * the same [2B, S] logit and gradient buffers every step; served by fresh mmaps, their page faults
+ * cost a quarter of a step at 10,000 species. Process-wide: call it from programs (CLI,
+ * benchmarks), not from library code running inside other people's processes.
+ */
+void reuseLargeAllocations();
+
 } // namespace geoinr::core
