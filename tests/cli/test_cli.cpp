@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // End-to-end checks of the geoinr command line: listing, version report, errors, exit codes.
+#include "run_cli.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -11,31 +13,7 @@
 namespace
 {
 
-struct RunResult
-{
-    int exitCode = -1;
-    std::string output; // stdout and stderr together
-};
-
-RunResult run(const std::string& args)
-{
-    const std::string cmd = std::string(GEOINR_EXE) + " " + args + " 2>&1";
-    RunResult r;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (pipe == nullptr)
-    {
-        return r;
-    }
-    std::array<char, 4096> buf{};
-    size_t n = 0;
-    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0)
-    {
-        r.output.append(buf.data(), n);
-    }
-    const int status = pclose(pipe);
-    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+using geoinr::test::run;
 
 } // namespace
 

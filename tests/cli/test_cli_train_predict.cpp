@@ -2,6 +2,7 @@
 // End-to-end checks of `geoinr train`, `geoinr predict` and `geoinr info` through the real
 // executable: training on the worldclim_sa Bradypus data and on disdat NSW table covariates,
 // range GeoTIFF/COG outputs read back with GDAL, grid options, and error messages with exit codes.
+#include "run_cli.h"
 #include "test_data.h"
 
 #include <gdal_priv.h>
@@ -28,31 +29,8 @@ namespace
 
 namespace fs = std::filesystem;
 
-struct RunResult
-{
-    int exitCode = -1;
-    std::string output; // stdout and stderr together
-};
-
-RunResult run(const std::string& args)
-{
-    const std::string cmd = std::string(GEOINR_EXE) + " " + args + " 2>&1";
-    RunResult r;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (pipe == nullptr)
-    {
-        return r;
-    }
-    std::array<char, 4096> buf{};
-    size_t n = 0;
-    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0)
-    {
-        r.output.append(buf.data(), n);
-    }
-    const int status = pclose(pipe);
-    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
-}
+using geoinr::test::run;
+using geoinr::test::RunResult;
 
 /** Single-quoted for the shell (the paths used here contain no quote). */
 std::string q(const std::string& s)

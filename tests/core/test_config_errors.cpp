@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Configuration validation: error messages name the field; resolved configs rebuild the model.
+#include "test_errors.h"
+
 #include <geoinr/core/encoder_catalog.h>
 #include <geoinr/core/error.h>
 #include <geoinr/core/nn/encoder.h>
@@ -22,25 +24,7 @@ using geoinr::core::makeEncoder;
 using geoinr::core::makeRangeModel;
 using nlohmann::json;
 
-/** Message of the InvalidArgument `fn` throws; fails the test otherwise. */
-std::string invalidArgumentMessage(const std::function<void()>& fn)
-{
-    try
-    {
-        fn();
-    }
-    catch (const geoinr::InvalidArgument& e)
-    {
-        return e.what();
-    }
-    catch (const std::exception& e)
-    {
-        ADD_FAILURE() << "expected geoinr::InvalidArgument, got another exception: " << e.what();
-        return {};
-    }
-    ADD_FAILURE() << "expected geoinr::InvalidArgument, nothing was thrown";
-    return {};
-}
+using geoinr::test::invalidArgumentMessage;
 
 bool contains(const std::string& haystack, const std::string& needle)
 {

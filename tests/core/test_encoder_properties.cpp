@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Properties every encoder must have: shapes, dtypes, periodicity, poles, gradients, validation.
+#include "test_errors.h"
+
 #include <geoinr/core/encoder_catalog.h>
 #include <geoinr/core/error.h>
 #include <geoinr/core/nn/encoder.h>
@@ -60,25 +62,7 @@ json smallConfig(const std::string& name)
     return c;
 }
 
-/** Message of the InvalidArgument `fn` throws; fails the test if it throws nothing else. */
-std::string invalidArgumentMessage(const std::function<void()>& fn)
-{
-    try
-    {
-        fn();
-    }
-    catch (const geoinr::InvalidArgument& e)
-    {
-        return e.what();
-    }
-    catch (const std::exception& e)
-    {
-        ADD_FAILURE() << "expected geoinr::InvalidArgument, got another exception: " << e.what();
-        return {};
-    }
-    ADD_FAILURE() << "expected geoinr::InvalidArgument, nothing was thrown";
-    return {};
-}
+using geoinr::test::invalidArgumentMessage;
 
 const std::vector<std::pair<double, double>>& samplePoints()
 {

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Networks and RangeModel: forward passes recomputed by hand from the named parameters.
+#include "test_errors.h"
+
 #include <geoinr/core/error.h>
 #include <geoinr/core/nn/encoder.h>
 #include <geoinr/core/nn/network.h>
@@ -48,25 +50,7 @@ torch::Tensor affine(const torch::Tensor& x, const torch::Tensor& w, const torch
     return b.defined() ? y + b : y;
 }
 
-/** Message of the InvalidArgument `fn` throws; fails the test otherwise. */
-std::string invalidArgumentMessage(const std::function<void()>& fn)
-{
-    try
-    {
-        fn();
-    }
-    catch (const geoinr::InvalidArgument& e)
-    {
-        return e.what();
-    }
-    catch (const std::exception& e)
-    {
-        ADD_FAILURE() << "expected geoinr::InvalidArgument, got another exception: " << e.what();
-        return {};
-    }
-    ADD_FAILURE() << "expected geoinr::InvalidArgument, nothing was thrown";
-    return {};
-}
+using geoinr::test::invalidArgumentMessage;
 
 torch::Tensor sampleLonLat(std::int64_t n)
 {
