@@ -16,8 +16,8 @@ echo
 echo "== Training: 116 presences, 8 WorldClim layers + biome (one-hot), sin-cos + env input =="
 "$geoinr" train "$data/bradypus.csv" \
     --covariates "$data/sa_bio_stack.tif" "$data/biome.tif" --categorical biome \
-    --input env+coords --pseudo-absences valid_area --pos-weight 64 \
-    --epochs 200 --threads 1 --seed 0 -o "$out/bradypus.geoinr.ckpt"
+    --input env+coords --pseudo-absences valid_area --pos-weight 16 \
+    --epochs 600 --threads 1 --seed 0 -o "$out/bradypus.geoinr.ckpt"
 echo
 "$geoinr" info "$out/bradypus.geoinr.ckpt"
 echo
