@@ -15,7 +15,7 @@ namespace
 {
 
 constexpr std::int64_t kBatch = 2048;
-constexpr std::int64_t kStepsPerRun = 8;
+constexpr std::int64_t kStepsPerRun = 24; // amortises model set-up over a realistic run
 
 geoinr::core::TrainingSet syntheticData(std::int64_t species)
 {
