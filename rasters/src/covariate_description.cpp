@@ -45,7 +45,8 @@ std::vector<double> numberList(const nlohmann::json& obj, const std::string& key
     {
         if (!v.is_number())
         {
-            throw InvalidArgument(path + "." + key + ": expected numbers, got " + v.dump());
+            throw InvalidArgument(
+                fmt::format("{}.{}: expected numbers, got {}", path, key, v.dump()));
         }
         out.push_back(v.get<double>());
     }

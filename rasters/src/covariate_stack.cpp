@@ -130,8 +130,8 @@ CovariateStack CovariateStack::open(const std::vector<std::string>& pathsOrFolde
             {
                 names += (names.empty() ? "" : ", ") + s.name;
             }
-            throw InvalidArgument("categorical covariate '" + name +
-                                  "' is not among the covariates: " + names);
+            throw InvalidArgument(fmt::format(
+                "categorical covariate '{}' is not among the covariates: {}", name, names));
         }
         it->categorical = true;
     }

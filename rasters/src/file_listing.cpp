@@ -98,6 +98,7 @@ std::vector<std::string> listRasters(const std::string& folder)
     }
     std::sort(names.begin(), names.end(), naturalLess);
     std::vector<std::string> paths;
+    paths.reserve(names.size());
     for (const auto& name : names)
     {
         paths.push_back((fs::path(folder) / name).string());

@@ -63,6 +63,7 @@ OGRLayer* pickLayer(GDALDataset& ds, const std::string& path, const std::string&
 std::vector<std::string> fieldNames(OGRFeatureDefn& defn)
 {
     std::vector<std::string> names;
+    names.reserve(static_cast<std::size_t>(defn.GetFieldCount()));
     for (int i = 0; i < defn.GetFieldCount(); ++i)
     {
         names.emplace_back(defn.GetFieldDefn(i)->GetNameRef());

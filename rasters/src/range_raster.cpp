@@ -179,7 +179,9 @@ void predictRangeRaster(const PredictRasterOptions& o, const core::ProgressSink&
     }
     const auto predictor = core::Predictor::load(o.checkpoint);
     std::vector<std::int64_t> species;
-    std::vector<std::string> names = o.species.empty() ? predictor->speciesNames() : o.species;
+    const std::vector<std::string> names =
+        o.species.empty() ? predictor->speciesNames() : o.species;
+    species.reserve(names.size());
     for (const auto& n : names)
     {
         species.push_back(predictor->speciesIndex(n));

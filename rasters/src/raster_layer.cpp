@@ -58,7 +58,10 @@ DatasetHandle openRaster(const std::string& path)
     {
         throw IoError("cannot open covariate raster '" + path + "': " + lastGdalError());
     }
-    return DatasetHandle(ds, [](GDALDataset* d) { GDALClose(GDALDataset::ToHandle(d)); });
+    return {ds, [](GDALDataset* d)
+            {
+                GDALClose(GDALDataset::ToHandle(d));
+            }};
 }
 
 int bandCount(const DatasetHandle& ds)
@@ -151,7 +154,7 @@ void RasterLayer::ensureLoaded() const
         m_f32.resize(count);
         err = m_band->RasterIO(GF_Read, 0, 0, m_width, m_height, m_f32.data(), m_width, m_height,
                                GDT_Float32, 0, 0, nullptr);
-        const float nodata = static_cast<float>(m_nodata);
+        const auto nodata = static_cast<float>(m_nodata);
         for (float& v : m_f32)
         {
             v = (m_hasNodata && v == nodata) ? std::numeric_limits<float>::quiet_NaN() : v;
