@@ -665,3 +665,39 @@ TEST(CliTrainPredictErrors, ResumingACompleteCheckpointHasNothingToResume)
     EXPECT_EQ(readAll(a), before);
     EXPECT_FALSE(fs::exists(b));
 }
+
+namespace
+{
+
+// SINR's IUCN protocol on iucn_ranges_po: the evaluation grid must be the 95,447 cells its README
+// names (0.5 degree cells holding WorldClim data), and every one of the 262 species is scored.
+TEST(CliEvaluate, RangeCellsProtocolOnIucnRanges)
+{
+    GEOINR_REQUIRE_DATA_FILE(occ, "iucn_ranges_po/occurrences.csv");
+    GEOINR_REQUIRE_DATA_FILE(cells, "iucn_ranges_po/range_cells_0.5deg.csv");
+    GEOINR_REQUIRE_DATA_FILE(mask, "worldclim_global/wc2.1_10m_bio_1.tif");
+    TempDir dir;
+    const auto ckpt = dir.file("iucn.ckpt");
+    const auto train =
+        run("train " + q(occ) + " -o " + q(ckpt) + " --epochs 2 --threads 1 --seed 3 -q");
+    ASSERT_EQ(train.exitCode, 0) << train.output;
+    const auto report = dir.file("report.json");
+    const auto r = run("evaluate ranges " + q(ckpt) + " --range-cells " + q(cells) + " --mask " +
+                       q(mask) + " -o " + q(report) + " -q");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    std::ifstream in(report);
+    const auto j = nlohmann::json::parse(in);
+    EXPECT_EQ(j.at("cells_evaluated").get<long>(), 95447);
+    EXPECT_EQ(j.at("species_evaluated").get<long>(), 262);
+    EXPECT_EQ(j.at("per_species").size(), 262u);
+    // Two epochs learn little, but far more than chance (the mean positive rate is ~0.8 %).
+    EXPECT_GT(j.at("map").get<double>(), 0.02);
+    EXPECT_LE(j.at("map").get<double>(), 1.0);
+    EXPECT_GT(j.at("mean_auc").get<double>(), 0.6);
+    const auto bad =
+        run("evaluate ranges " + q(ckpt) + " --range-cells " + q(cells) + " --cell-size 0.7 -q");
+    EXPECT_EQ(bad.exitCode, 2) << bad.output;
+    EXPECT_NE(bad.output.find("--cell-size"), std::string::npos) << bad.output;
+}
+
+} // namespace

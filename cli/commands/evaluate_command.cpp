@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+// `geoinr evaluate ranges`: score a checkpoint against expert range cells (MAP, mean AUC).
+#include "../terminal_progress.h"
+#include "commands.h"
+
+#include <geoinr/core/error.h>
+#include <geoinr/rasters/range_evaluation.h>
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace geoinr::cli
+{
+
+void addEvaluateCommand(CLI::App& app)
+{
+    auto* cmd = app.add_subcommand("evaluate", "Evaluate a checkpoint with a published protocol");
+    cmd->require_subcommand(1);
+    auto o = std::make_shared<rasters::RangeEvaluationOptions>();
+    auto output = std::make_shared<std::string>();
+    auto quiet = std::make_shared<bool>(false);
+    auto* ranges = cmd->add_subcommand(
+        "ranges", "Against expert range cells on a global grid (SINR's IUCN protocol): per-species "
+                  "AP and AUC, MAP");
+    ranges->add_option("checkpoint", o->checkpoint, "checkpoint (coordinate-only model)")
+        ->required();
+    ranges
+        ->add_option("--range-cells", o->rangeCells, "CSV of range cell centres: species, lon, lat")
+        ->required();
+    ranges->add_option("--cell-size", o->cellSizeDeg, "grid cell size in degrees")
+        ->capture_default_str();
+    ranges->add_option("--mask", o->maskRaster,
+                       "evaluate only cells holding a valid pixel of this lon/lat raster");
+    ranges->add_option("-o,--output", *output, "write the JSON report here");
+    ranges->add_flag("-q,--quiet", *quiet, "no progress output");
+    ranges->callback(
+        [o, output, quiet]
+        {
+            const auto report = rasters::evaluateRanges(*o, makeTerminalProgress(*quiet));
+            fmt::print("species evaluated: {}, cells: {}\nMAP: {:.4f}\nmean AUC: {:.4f}\n",
+                       report.at("species_evaluated").get<long>(),
+                       report.at("cells_evaluated").get<long>(), report.at("map").get<double>(),
+                       report.at("mean_auc").get<double>());
+            if (!output->empty())
+            {
+                const auto tmp = *output + ".tmp";
+                std::ofstream(tmp) << report.dump(2) << "\n";
+                if (std::rename(tmp.c_str(), output->c_str()) != 0)
+                {
+                    throw IoError(fmt::format("cannot write {}", *output));
+                }
+            }
+        });
+}
+
+} // namespace geoinr::cli

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+#include <geoinr/core/error.h>
+#include <geoinr/core/metrics.h>
+#include <geoinr/core/predictor.h>
+#include <geoinr/rasters/gdal_init.h>
+#include <geoinr/rasters/occurrences.h>
+#include <geoinr/rasters/range_evaluation.h>
+
+#include <fmt/format.h>
+#include <gdal_priv.h>
+
+#include <cmath>
+#include <map>
+#include <memory>
+#include <numeric>
+
+namespace geoinr::rasters
+{
+namespace
+{
+
+struct Grid
+{
+    std::int64_t width = 0, height = 0;
+    double cell = 0.5;
+    std::int64_t index(double lon, double lat) const
+    {
+        auto c = static_cast<std::int64_t>(std::floor((lon + 180.0) / cell));
+        auto r = static_cast<std::int64_t>(std::floor((90.0 - lat) / cell));
+        c = std::clamp<std::int64_t>(c, 0, width - 1);
+        r = std::clamp<std::int64_t>(r, 0, height - 1);
+        return r * width + c;
+    }
+};
+
+/** 1 for grid cells whose footprint holds a valid pixel of the (lon/lat) mask raster. */
+std::vector<std::uint8_t> maskCells(const std::string& path, const Grid& g)
+{
+    std::vector<std::uint8_t> keep(static_cast<std::size_t>(g.width * g.height), 0);
+    std::unique_ptr<GDALDataset> ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER));
+    if (!ds)
+    {
+        throw IoError(fmt::format("--mask {}: cannot open as a raster", path));
+    }
+    double gt[6];
+    ds->GetGeoTransform(gt);
+    auto* band = ds->GetRasterBand(1);
+    const int w = ds->GetRasterXSize(), h = ds->GetRasterYSize();
+    std::vector<float> row(static_cast<std::size_t>(w));
+    int hasNodata = 0;
+    const double nodata = band->GetNoDataValue(&hasNodata);
+    for (int y = 0; y < h; ++y)
+    {
+        if (band->RasterIO(GF_Read, 0, y, w, 1, row.data(), w, 1, GDT_Float32, 0, 0) != CE_None)
+        {
+            throw IoError(fmt::format("--mask {}: read failed at row {}", path, y));
+        }
+        const double lat = gt[3] + (y + 0.5) * gt[5];
+        for (int x = 0; x < w; ++x)
+        {
+            const float v = row[static_cast<std::size_t>(x)];
+            if (!std::isfinite(v) || (hasNodata != 0 && v == static_cast<float>(nodata)) ||
+                v < -1e6f)
+            {
+                continue;
+            }
+            keep[static_cast<std::size_t>(g.index(gt[0] + (x + 0.5) * gt[1], lat))] = 1;
+        }
+    }
+    return keep;
+}
+
+} // namespace
+
+nlohmann::json evaluateRanges(const RangeEvaluationOptions& o, const core::ProgressSink& progress)
+{
+    ensureGdalRegistered();
+    if (!(o.cellSizeDeg > 0.0) || std::fmod(180.0, o.cellSizeDeg) > 1e-9)
+    {
+        throw InvalidArgument(
+            fmt::format("--cell-size: expected a divisor of 180 degrees, got {}", o.cellSizeDeg));
+    }
+    const auto predictor = core::Predictor::load(o.checkpoint);
+    if (predictor->numEnvFeatures() > 0)
+    {
+        throw InvalidArgument("range evaluation supports coordinate-only models for now (this "
+                              "model takes covariates)");
+    }
+    Grid g;
+    g.cell = o.cellSizeDeg;
+    g.width = std::llround(360.0 / g.cell);
+    g.height = std::llround(180.0 / g.cell);
+    const auto cells = static_cast<std::size_t>(g.width * g.height);
+    std::vector<std::uint8_t> evaluated(cells, 1);
+    if (!o.maskRaster.empty())
+    {
+        evaluated = maskCells(o.maskRaster, g);
+    }
+    std::vector<std::size_t> cellIds;
+    std::vector<float> lonLat;
+    for (std::size_t i = 0; i < cells; ++i)
+    {
+        if (evaluated[i] == 0)
+        {
+            continue;
+        }
+        const auto r = static_cast<double>(i / static_cast<std::size_t>(g.width));
+        const auto c = static_cast<double>(i % static_cast<std::size_t>(g.width));
+        cellIds.push_back(i);
+        lonLat.push_back(static_cast<float>(-180.0 + (c + 0.5) * g.cell));
+        lonLat.push_back(static_cast<float>(90.0 - (r + 0.5) * g.cell));
+    }
+    // Range cells -> per species set of grid cells.
+    const auto ranges = readOccurrences(o.rangeCells);
+    std::map<std::string, std::vector<std::size_t>> rangeCells;
+    for (std::size_t k = 0; k < ranges.size(); ++k)
+    {
+        rangeCells[ranges.speciesNames[static_cast<std::size_t>(ranges.speciesIndex[k])]].push_back(
+            static_cast<std::size_t>(g.index(ranges.lon[k], ranges.lat[k])));
+    }
+    std::vector<std::int64_t> position(cells, -1);
+    for (std::size_t k = 0; k < cellIds.size(); ++k)
+    {
+        position[cellIds[k]] = static_cast<std::int64_t>(k);
+    }
+    const auto& names = predictor->speciesNames();
+    nlohmann::json perSpecies = nlohmann::json::array();
+    std::vector<double> aps, aucs;
+    std::size_t skipped = 0;
+    // Species in blocks: one network pass per block (not per species), bounded memory.
+    constexpr std::size_t kBlock = 256;
+    std::vector<float> blockScores;
+    std::size_t blockStart = 0, blockSize = 0;
+    for (std::size_t s = 0; s < names.size(); ++s)
+    {
+        const auto it = rangeCells.find(names[s]);
+        std::vector<std::uint8_t> labels(cellIds.size(), 0);
+        std::size_t positives = 0;
+        if (it != rangeCells.end())
+        {
+            for (auto cell : it->second)
+            {
+                const auto p = position[cell];
+                if (p >= 0 && labels[static_cast<std::size_t>(p)] == 0)
+                {
+                    labels[static_cast<std::size_t>(p)] = 1;
+                    ++positives;
+                }
+            }
+        }
+        if (positives == 0)
+        {
+            ++skipped;
+            continue;
+        }
+        if (s >= blockStart + blockSize)
+        {
+            blockStart = s;
+            blockSize = std::min(kBlock, names.size() - s);
+            std::vector<std::int64_t> ids(blockSize);
+            std::iota(ids.begin(), ids.end(), static_cast<std::int64_t>(s));
+            blockScores.resize(cellIds.size() * blockSize);
+            predictor->predict(lonLat.data(), nullptr, static_cast<std::int64_t>(cellIds.size()),
+                               ids, blockScores.data(), core::OutputKind::Logit);
+        }
+        std::vector<double> sd(cellIds.size());
+        for (std::size_t k = 0; k < cellIds.size(); ++k)
+        {
+            sd[k] = blockScores[k * blockSize + (s - blockStart)];
+        }
+        const double ap = core::averagePrecision(labels, sd);
+        const double auc = core::rocAuc(labels, sd);
+        aps.push_back(ap);
+        aucs.push_back(auc);
+        perSpecies.push_back(
+            {{"species", names[s]}, {"positives", positives}, {"ap", ap}, {"auc", auc}});
+        core::reportProgress(progress, static_cast<double>(s + 1) / names.size(),
+                             fmt::format("species {}/{}", s + 1, names.size()));
+    }
+    std::size_t defined = 0;
+    const double map = core::meanOfDefined(aps, &defined);
+    return {{"protocol", "range cells (SINR IUCN style): tie-aware AP and ROC-AUC of logits"},
+            {"checkpoint", o.checkpoint},
+            {"range_cells", o.rangeCells},
+            {"cell_size_deg", o.cellSizeDeg},
+            {"mask_raster", o.maskRaster},
+            {"cells_evaluated", cellIds.size()},
+            {"species_evaluated", defined},
+            {"species_without_range_cells", skipped},
+            {"map", map},
+            {"mean_auc", core::meanOfDefined(aucs)},
+            {"per_species", perSpecies}};
+}
+
+} // namespace geoinr::rasters
