@@ -4,6 +4,7 @@
 #include "commands.h"
 
 #include <geoinr/core/error.h>
+#include <geoinr/rasters/presence_absence_evaluation.h>
 #include <geoinr/rasters/range_evaluation.h>
 
 #include <fmt/format.h>
@@ -13,6 +14,50 @@
 
 namespace geoinr::cli
 {
+namespace
+{
+
+void writeReport(const nlohmann::json& report, const std::string& output)
+{
+    if (output.empty())
+    {
+        return;
+    }
+    const auto tmp = output + ".tmp";
+    std::ofstream(tmp) << report.dump(2) << "\n";
+    if (std::rename(tmp.c_str(), output.c_str()) != 0)
+    {
+        throw IoError(fmt::format("cannot write {}", output));
+    }
+}
+
+void addPresenceAbsence(CLI::App* cmd)
+{
+    auto o = std::make_shared<rasters::PresenceAbsenceOptions>();
+    auto output = std::make_shared<std::string>();
+    auto quiet = std::make_shared<bool>(false);
+    auto* pa = cmd->add_subcommand(
+        "presence-absence", "At surveyed sites (disdat test_pa.csv layout): per-species ROC-AUC "
+                            "and AP, mean over species");
+    pa->add_option("checkpoint", o->checkpoint, "checkpoint")->required();
+    pa->add_option("--sites", o->sites,
+                   "CSV: lon, lat, the model's table covariates, one 0/1/empty column per species")
+        ->required();
+    pa->add_option("-o,--output", *output, "write the JSON report here");
+    pa->add_flag("-q,--quiet", *quiet, "no progress output");
+    pa->callback(
+        [o, output, quiet]
+        {
+            const auto report = rasters::evaluatePresenceAbsence(*o, makeTerminalProgress(*quiet));
+            fmt::print("species evaluated: {} (skipped {})\nmean AUC: {:.4f}\nmean AP: {:.4f}\n",
+                       report.at("species_evaluated").get<long>(),
+                       report.at("species_skipped").get<long>(),
+                       report.at("mean_auc").get<double>(), report.at("mean_ap").get<double>());
+            writeReport(report, *output);
+        });
+}
+
+} // namespace
 
 void addEvaluateCommand(CLI::App& app)
 {
@@ -43,16 +88,9 @@ void addEvaluateCommand(CLI::App& app)
                        report.at("species_evaluated").get<long>(),
                        report.at("cells_evaluated").get<long>(), report.at("map").get<double>(),
                        report.at("mean_auc").get<double>());
-            if (!output->empty())
-            {
-                const auto tmp = *output + ".tmp";
-                std::ofstream(tmp) << report.dump(2) << "\n";
-                if (std::rename(tmp.c_str(), output->c_str()) != 0)
-                {
-                    throw IoError(fmt::format("cannot write {}", *output));
-                }
-            }
+            writeReport(report, *output);
         });
+    addPresenceAbsence(cmd);
 }
 
 } // namespace geoinr::cli

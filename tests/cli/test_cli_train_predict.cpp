@@ -701,3 +701,40 @@ TEST(CliEvaluate, RangeCellsProtocolOnIucnRanges)
 }
 
 } // namespace
+
+namespace
+{
+
+// disdat's protocol: each species is scored only on the sites of its own survey group (non-empty
+// cells); the table covariates are rebuilt from the checkpoint (one-hot levels, z-scores).
+TEST(CliEvaluate, PresenceAbsenceOnDisdatNsw)
+{
+    GEOINR_REQUIRE_DATA_FILE(po, "disdat/NSW/train_po.csv");
+    GEOINR_REQUIRE_DATA_FILE(bg, "disdat/NSW/background.csv");
+    GEOINR_REQUIRE_DATA_FILE(pa, "disdat/NSW/test_pa.csv");
+    TempDir dir;
+    const auto ckpt = dir.file("nsw.ckpt");
+    const auto train = run("train " + q(po) +
+                           " --species-column spid --table-covariates cti disturb mi rainann "
+                           "raindq rugged soildepth soilfert solrad tempann tempmin topo vegsys "
+                           "--categorical vegsys --background " +
+                           q(bg) + " --pseudo-absences background --input env --epochs 5 " +
+                           "--threads 1 -q -o " + q(ckpt));
+    ASSERT_EQ(train.exitCode, 0) << train.output;
+    const auto report = dir.file("pa.json");
+    const auto r = run("evaluate presence-absence " + q(ckpt) + " --sites " + q(pa) + " -o " +
+                       q(report) + " -q");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    std::ifstream in(report);
+    const auto j = nlohmann::json::parse(in);
+    EXPECT_EQ(j.at("species_evaluated").get<long>(), 54);
+    EXPECT_EQ(j.at("site_rows").get<long>(), 8746);
+    // Species nsw01 belongs to group "ba": 570 surveyed sites (disdat/NSW/README.md).
+    const auto& first = j.at("per_species").at(0);
+    EXPECT_EQ(first.at("species"), "nsw01");
+    EXPECT_EQ(first.at("sites").get<long>(), 570);
+    EXPECT_GT(j.at("mean_auc").get<double>(), 0.5);
+    EXPECT_LE(j.at("mean_auc").get<double>(), 1.0);
+}
+
+} // namespace
