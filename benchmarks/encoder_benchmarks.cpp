@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Encoder throughput (points/s at batch 65,536), SINR default network forward+backward, and the
 // torch::mm GFLOP/s reference measured in the same run (ratios are what we compare).
+#include "gemm_reference.h"
+
 #include <geoinr/core/encoder_catalog.h>
 #include <geoinr/core/nn/encoder.h>
 #include <geoinr/core/nn/range_model.h>
@@ -25,15 +27,7 @@ torch::Tensor randomLonLat(std::int64_t n)
 /** Reference: float32 GEMM 1024 x 1024 x 1024; counter GFLOP/s. */
 void BM_TorchMm(benchmark::State& state)
 {
-    const auto n = state.range(0);
-    const auto a = torch::rand({n, n});
-    const auto b = torch::rand({n, n});
-    for (auto _ : state)
-    {
-        benchmark::DoNotOptimize(torch::mm(a, b).data_ptr());
-    }
-    state.counters["GFLOP/s"] =
-        benchmark::Counter(2.0 * n * n * n * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+    geoinr::bench::torchMmReference(state);
 }
 BENCHMARK(BM_TorchMm)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
 

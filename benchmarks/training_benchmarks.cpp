@@ -2,6 +2,8 @@
 // Training throughput of the SINR default model (sin-cos input, ResidualFCNet 256 x 4, AN-full,
 // batch 2048 + 2048 uniform pseudo-absences, Adam) at 1,000 and 10,000 species, with the
 // torch::mm GFLOP/s reference of the same run and the process's peak memory.
+#include "gemm_reference.h"
+
 #include <geoinr/core/runtime_info.h>
 #include <geoinr/core/training.h>
 
@@ -45,16 +47,7 @@ double peakRssMiB()
 
 void BM_TorchMm(benchmark::State& state)
 {
-    at::set_num_threads(static_cast<int>(state.range(1)));
-    const auto n = state.range(0);
-    const auto a = torch::rand({n, n});
-    const auto b = torch::rand({n, n});
-    for (auto _ : state)
-    {
-        benchmark::DoNotOptimize(torch::mm(a, b).data_ptr());
-    }
-    state.counters["GFLOP/s"] =
-        benchmark::Counter(2.0 * n * n * n * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+    geoinr::bench::torchMmReference(state);
 }
 BENCHMARK(BM_TorchMm)
     ->Args({1024, 1})
