@@ -8,12 +8,12 @@
 namespace geoinr::bench
 {
 
-/** range(0) = n; range(1), when given, = LibTorch threads. Counter "GFLOP/s". */
-inline void torchMmReference(benchmark::State& state)
+/** range(0) = n; `threads` > 0 sets LibTorch's intra-op threads first. Counter "GFLOP/s". */
+inline void torchMmReference(benchmark::State& state, std::int64_t threads = 0)
 {
-    if (state.range_size() > 1)
+    if (threads > 0)
     {
-        at::set_num_threads(static_cast<int>(state.range(1)));
+        at::set_num_threads(static_cast<int>(threads));
     }
     const auto n = state.range(0);
     const auto a = torch::rand({n, n});

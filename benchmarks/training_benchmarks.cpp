@@ -47,7 +47,7 @@ double peakRssMiB()
 
 void BM_TorchMm(benchmark::State& state)
 {
-    geoinr::bench::torchMmReference(state);
+    geoinr::bench::torchMmReference(state, state.range(1));
 }
 BENCHMARK(BM_TorchMm)
     ->Args({1024, 1})
