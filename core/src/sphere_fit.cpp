@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Checkerboard fitting: Adam + cross-entropy on spherical-uniform samples, accuracy on a lattice.
+#include "device.h"
+
 #include <geoinr/core/error.h>
 #include <geoinr/core/nn/range_model.h>
 #include <geoinr/core/nn/toy_tasks.h>
@@ -12,19 +14,6 @@ namespace geoinr::core
 {
 namespace
 {
-
-torch::Device parseDevice(const std::string& name)
-{
-    if (name == "cuda" && !torch::cuda::is_available())
-    {
-        throw InvalidArgument("device: 'cuda' requested but no CUDA device is available");
-    }
-    if (name != "cpu" && name != "cuda")
-    {
-        throw InvalidArgument(fmt::format("device: expected cpu or cuda, got '{}'", name));
-    }
-    return name == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-}
 
 double accuracy(RangeModelImpl& model, const torch::Tensor& x, const torch::Tensor& y)
 {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "fast_dropout.h"
 
+#include "../split_mix.h"
+
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
 
@@ -10,14 +12,6 @@ namespace geoinr::core::networks
 {
 namespace
 {
-
-inline std::uint64_t splitMix64(std::uint64_t x)
-{
-    x += 0x9E3779B97F4A7C15ULL;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-}
 
 /** mask[i] = scale where element i is kept, else 0; 4 elements per 64-bit hash. */
 template <typename T>

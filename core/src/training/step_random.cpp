@@ -1,23 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "step_random.h"
 
+#include "../split_mix.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 
 namespace geoinr::core::training
 {
-namespace
-{
-
-/** SplitMix64 finaliser: every output bit depends on every input bit. */
-std::uint64_t splitMix64(std::uint64_t x)
-{
-    x += 0x9E3779B97F4A7C15ULL;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-}
-
-} // namespace
 
 /*
  * LibTorch's CPU generator keeps only the low 32 bits of its seed (mt19937), so the three values

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The presence-only training loop (SINR, science.md §4): batches of presences, pseudo-absences per
 // step, one of SINR's losses, Adam with an exponential learning-rate decay per epoch, resumable.
+#include "../device.h"
 #include "adam.h"
 #include "env_grid.h"
 #include "pseudo_absences.h"
@@ -28,24 +29,6 @@ namespace
 {
 
 using training::LocationBatch;
-
-torch::Device parseTrainingDevice(const std::string& name)
-{
-    if (name == "cpu")
-    {
-        return torch::kCPU;
-    }
-    if (name == "cuda")
-    {
-        if (!torch::cuda::is_available())
-        {
-            throw InvalidArgument("--device cuda: no CUDA device is available (or this LibTorch "
-                                  "was built without CUDA)");
-        }
-        return torch::kCUDA;
-    }
-    throw InvalidArgument(fmt::format("--device: expected cpu or cuda, got '{}'", name));
-}
 
 void validateOptions(const TrainOptions& o, const TrainingSet& data)
 {
@@ -197,7 +180,7 @@ class Trainer
   public:
     Trainer(const TrainingSet& data, const TrainOptions& options, const BackgroundSet* background,
             const EnvGridData* envGrid)
-        : m_data(data), m_options(options), m_device(parseTrainingDevice(options.device)),
+        : m_data(data), m_options(options), m_device(parseDevice(options.device)),
           m_needs(lossNeeds(options.loss))
     {
         validateOptions(options, data);
@@ -219,12 +202,6 @@ class Trainer
         }
         m_model = makeRangeModel(config);
         m_usesEnv = m_model->inputMode() != InputMode::Coords;
-        if (m_usesEnv && data.envNames.empty())
-        {
-            throw InvalidArgument(
-                fmt::format("model input '{}' needs covariates, but the training data has none",
-                            config.value("input", "coords")));
-        }
         if (envGrid != nullptr)
         {
             m_envGrid = std::make_unique<training::EnvGrid>(*envGrid, m_device);
