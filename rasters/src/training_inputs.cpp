@@ -127,6 +127,25 @@ nlohmann::json prepareTableCovariates(OccurrenceTable& presences, OccurrenceTabl
             {"normalisation", {{"mean", mean}, {"std", stddev}}}};
 }
 
+/** Lon/lat of the cell centres of `g`, row by row from the north edge (lon wrapped to +-180). */
+void gridCentres(const core::EnvGridData& g, std::vector<double>& lon, std::vector<double>& lat)
+{
+    const auto cells = static_cast<std::size_t>(g.width * g.height);
+    lon.clear();
+    lat.clear();
+    lon.reserve(cells);
+    lat.reserve(cells);
+    for (std::int64_t r = 0; r < g.height; ++r)
+    {
+        for (std::int64_t c = 0; c < g.width; ++c)
+        {
+            const double x = g.west + (c + 0.5) * g.resolution;
+            lon.push_back(x > 180.0 ? x - 360.0 : x);
+            lat.push_back(std::clamp(g.north - (r + 0.5) * g.resolution, -90.0, 90.0));
+        }
+    }
+}
+
 /** The grid of random pseudo-absence covariates: cell centres sampled and normalised. */
 core::EnvGridData buildGrid(CovariateStack& stack, double resolution, Resampling resampling)
 {
@@ -144,18 +163,7 @@ core::EnvGridData buildGrid(CovariateStack& stack, double resolution, Resampling
                         resolution, g.width, g.height));
     }
     std::vector<double> lon, lat;
-    lon.reserve(static_cast<std::size_t>(g.width * g.height));
-    lat.reserve(lon.capacity());
-    for (std::int64_t r = 0; r < g.height; ++r)
-    {
-        for (std::int64_t c = 0; c < g.width; ++c)
-        {
-            double x = g.west + (c + 0.5) * resolution;
-            x = x > 180.0 ? x - 360.0 : x;
-            lon.push_back(x);
-            lat.push_back(std::clamp(g.north - (r + 0.5) * resolution, -90.0, 90.0));
-        }
-    }
+    gridCentres(g, lon, lat);
     auto raw = stack.sample(
         lon, lat, resampling == Resampling::SinrCompat ? Resampling::Bilinear : resampling);
     stack.fitNormalisation(raw); // z-score over every cell with data, as SINR does per channel
@@ -180,15 +188,7 @@ std::vector<std::uint8_t> maskCells(const std::string& maskPath, const core::Env
     const auto mask =
         CovariateStack::open({std::filesystem::absolute(maskPath).lexically_normal().string()});
     std::vector<double> lon, lat;
-    for (std::int64_t r = 0; r < g.height; ++r)
-    {
-        for (std::int64_t c = 0; c < g.width; ++c)
-        {
-            const double x = g.west + (c + 0.5) * g.resolution;
-            lon.push_back(x > 180.0 ? x - 360.0 : x);
-            lat.push_back(std::clamp(g.north - (r + 0.5) * g.resolution, -90.0, 90.0));
-        }
-    }
+    gridCentres(g, lon, lat);
     const auto values = mask.sample(lon, lat, Resampling::Nearest);
     std::vector<std::uint8_t> out(values.size() / mask.numFeatures(), 0);
     std::size_t inside = 0;
