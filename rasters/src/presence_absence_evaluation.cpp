@@ -30,6 +30,10 @@ std::vector<float> siteCovariates(const nlohmann::json& cov, const OccurrenceTab
 {
     const auto kind = cov.value("kind", std::string("none"));
     const auto n = sites.size();
+    if (kind == "none")
+    {
+        return {}; // a coordinate-only model
+    }
     if (kind == "rasters")
     {
         const auto stack = CovariateStack::fromDescription(cov);

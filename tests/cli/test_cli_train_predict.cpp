@@ -735,6 +735,16 @@ TEST(CliEvaluate, PresenceAbsenceOnDisdatNsw)
     EXPECT_EQ(first.at("sites").get<long>(), 570);
     EXPECT_GT(j.at("mean_auc").get<double>(), 0.5);
     EXPECT_LE(j.at("mean_auc").get<double>(), 1.0);
+
+    // A coordinate-only model needs no covariates at the sites.
+    const auto coords = dir.file("coords.ckpt");
+    ASSERT_EQ(
+        run("train " + q(po) + " --species-column spid --epochs 2 --threads 1 -q -o " + q(coords))
+            .exitCode,
+        0);
+    const auto rc = run("evaluate presence-absence " + q(coords) + " --sites " + q(pa) + " -q");
+    ASSERT_EQ(rc.exitCode, 0) << rc.output;
+    EXPECT_NE(rc.output.find("species evaluated: 54"), std::string::npos) << rc.output;
 }
 
 } // namespace
