@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `geoinr evaluate ranges`: score a checkpoint against expert range cells (MAP, mean AUC).
+#include "../json_file.h"
 #include "../terminal_progress.h"
 #include "commands.h"
 
@@ -9,27 +10,10 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
-#include <fstream>
-
 namespace geoinr::cli
 {
 namespace
 {
-
-void writeReport(const nlohmann::json& report, const std::string& output)
-{
-    if (output.empty())
-    {
-        return;
-    }
-    const auto tmp = output + ".tmp";
-    std::ofstream(tmp) << report.dump(2) << "\n";
-    if (std::rename(tmp.c_str(), output.c_str()) != 0)
-    {
-        throw IoError(fmt::format("cannot write {}", output));
-    }
-}
 
 void addPresenceAbsence(CLI::App* cmd)
 {
@@ -53,7 +37,7 @@ void addPresenceAbsence(CLI::App* cmd)
                        report.at("species_evaluated").get<long>(),
                        report.at("species_skipped").get<long>(),
                        report.at("mean_auc").get<double>(), report.at("mean_ap").get<double>());
-            writeReport(report, *output);
+            writeJsonFile(report, *output);
         });
 }
 
@@ -88,7 +72,7 @@ void addEvaluateCommand(CLI::App& app)
                        report.at("species_evaluated").get<long>(),
                        report.at("cells_evaluated").get<long>(), report.at("map").get<double>(),
                        report.at("mean_auc").get<double>());
-            writeReport(report, *output);
+            writeJsonFile(report, *output);
         });
     addPresenceAbsence(cmd);
 }

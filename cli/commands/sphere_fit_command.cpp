@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `geoinr sphere-fit`: train encoder + network on the checkerboard of Russwurm et al. 2024 and
 // report accuracy; `--families` runs one small model per encoder family (the demo job).
+#include "../json_file.h"
 #include "../terminal_progress.h"
 #include "commands.h"
 #include "json_arg.h"
@@ -11,7 +12,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <fstream>
 #include <iostream>
 
 namespace geoinr::cli
@@ -120,15 +120,7 @@ void addSphereFitCommand(CLI::App& app)
                 std::fflush(stdout);
                 results.push_back(r);
             }
-            if (!args->jsonOut.empty())
-            {
-                const auto tmp = args->jsonOut + ".tmp";
-                std::ofstream(tmp) << results.dump(2) << "\n";
-                if (std::rename(tmp.c_str(), args->jsonOut.c_str()) != 0)
-                {
-                    throw IoError(fmt::format("cannot write {}", args->jsonOut));
-                }
-            }
+            writeJsonFile(results, args->jsonOut);
         });
 }
 
