@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Encoder throughput (points/s at batch 65,536), SINR default network forward+backward, and the
 // torch::mm GFLOP/s reference measured in the same run (ratios are what we compare).
-#include "gemm_reference.h"
+#include "bench_common.h"
 
 #include <geoinr/core/encoder_catalog.h>
 #include <geoinr/core/nn/encoder.h>
@@ -97,17 +97,6 @@ void registerEncoderBenchmarks()
 
 int main(int argc, char** argv)
 {
-    benchmark::AddCustomContext("geoinr", geoinr::core::geoinrVersion());
-    benchmark::AddCustomContext("libtorch", geoinr::core::torchVersion());
-    benchmark::AddCustomContext("blas", geoinr::core::blasLibrary());
-    benchmark::AddCustomContext("torch_threads", std::to_string(geoinr::core::torchThreads()));
     registerEncoderBenchmarks();
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv))
-    {
-        return 1;
-    }
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return geoinr::bench::runBenchmarks(argc, argv);
 }

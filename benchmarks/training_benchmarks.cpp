@@ -2,7 +2,7 @@
 // Training throughput of the SINR default model (sin-cos input, ResidualFCNet 256 x 4, AN-full,
 // batch 2048 + 2048 uniform pseudo-absences, Adam) at 1,000 and 10,000 species, with the
 // torch::mm GFLOP/s reference of the same run and the process's peak memory.
-#include "gemm_reference.h"
+#include "bench_common.h"
 
 #include <geoinr/core/runtime_info.h>
 #include <geoinr/core/training.h>
@@ -92,14 +92,5 @@ BENCHMARK(BM_SinrTrainingStep)
 int main(int argc, char** argv)
 {
     geoinr::core::reuseLargeAllocations(); // as geoinr train does
-    benchmark::AddCustomContext("libtorch", geoinr::core::torchVersion());
-    benchmark::AddCustomContext("blas", geoinr::core::blasLibrary());
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv))
-    {
-        return 1;
-    }
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return geoinr::bench::runBenchmarks(argc, argv);
 }
