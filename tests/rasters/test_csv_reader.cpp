@@ -18,6 +18,7 @@ using geoinr::rasters::OccurrenceOptions;
 using geoinr::rasters::OccurrenceTable;
 using geoinr::rasters::readOccurrences;
 using geoinr::rasters::readOccurrencesCsv;
+using geoinr::test::readError;
 using geoinr::test::TempDir;
 using geoinr::test::writeText;
 
@@ -33,20 +34,6 @@ std::size_t countSpecies(const OccurrenceTable& t, const std::string& name)
     }
     const auto id = static_cast<std::int32_t>(it - t.speciesNames.begin());
     return static_cast<std::size_t>(std::count(t.speciesIndex.begin(), t.speciesIndex.end(), id));
-}
-
-/** The message of the IoError that reading `path` throws ("" when nothing is thrown). */
-std::string readError(const std::string& path, const OccurrenceOptions& options = {})
-{
-    try
-    {
-        readOccurrences(path, options);
-    }
-    catch (const IoError& e)
-    {
-        return e.what();
-    }
-    return "";
 }
 
 } // namespace

@@ -17,6 +17,7 @@ using geoinr::rasters::OccurrenceOptions;
 using geoinr::rasters::OccurrenceTable;
 using geoinr::rasters::readOccurrences;
 using geoinr::rasters::readOccurrencesOgr;
+using geoinr::test::readError;
 using geoinr::test::TempDir;
 
 namespace
@@ -80,19 +81,6 @@ void writeLayer(const std::string& path, const std::string& driver, const std::s
         }
         ASSERT_EQ(layer->CreateFeature(&feature), OGRERR_NONE);
     }
-}
-
-std::string readError(const std::string& path, const OccurrenceOptions& options = {})
-{
-    try
-    {
-        readOccurrences(path, options);
-    }
-    catch (const IoError& e)
-    {
-        return e.what();
-    }
-    return "";
 }
 
 const std::vector<std::pair<double, double>> kWorldLonLat{

@@ -3,7 +3,9 @@
 // the independent reference for what the library reads.
 #pragma once
 
+#include <geoinr/core/error.h>
 #include <geoinr/rasters/gdal_init.h>
+#include <geoinr/rasters/occurrences.h>
 
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
@@ -118,6 +120,21 @@ inline void mercator(double lon, double lat, double& x, double& y)
     constexpr double kPi = 3.14159265358979323846;
     x = kR * lon * kPi / 180.0;
     y = kR * std::log(std::tan(kPi / 4.0 + lat * kPi / 360.0));
+}
+
+/** The message of the IoError that reading `path` throws ("" when nothing is thrown). */
+inline std::string readError(const std::string& path,
+                             const geoinr::rasters::OccurrenceOptions& options = {})
+{
+    try
+    {
+        geoinr::rasters::readOccurrences(path, options);
+    }
+    catch (const geoinr::IoError& e)
+    {
+        return e.what();
+    }
+    return "";
 }
 
 } // namespace geoinr::test
