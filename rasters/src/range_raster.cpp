@@ -31,20 +31,8 @@ struct ResolvedGrid
     int height = 0;
 };
 
-OGRSpatialReference parseSrs(const std::string& text)
-{
-    OGRSpatialReference srs;
-    if (srs.SetFromUserInput(text.c_str()) != OGRERR_NONE)
-    {
-        throw InvalidArgument(fmt::format("--crs: '{}' is not a CRS PROJ knows (use e.g. "
-                                          "EPSG:4326, a WKT or a PROJ string)",
-                                          text));
-    }
-    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    return srs;
-}
-
-ResolvedGrid resolveGrid(const GridSpec& spec, const nlohmann::json& covariates)
+ResolvedGrid resolveGrid(const GridSpec& spec, const nlohmann::json& covariates,
+                         const CovariateStack* openStack)
 {
     ResolvedGrid g;
     if (!spec.likeRaster.empty())
@@ -59,22 +47,21 @@ ResolvedGrid resolveGrid(const GridSpec& spec, const nlohmann::json& covariates)
         g.width = ds->GetRasterXSize();
         g.height = ds->GetRasterYSize();
         const auto* srs = ds->GetSpatialRef();
-        g.srs = srs != nullptr ? *srs : parseSrs("EPSG:4326");
+        g.srs = srs != nullptr ? *srs : detail::wgs84LonLat();
         g.srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
         return g;
     }
-    g.srs = parseSrs(spec.crs);
+    g.srs = detail::parseCrs(spec.crs, "--crs");
     std::vector<double> extent = spec.extent;
     double res = spec.resolution;
     if (extent.empty())
     {
-        OGRSpatialReference wgs84;
-        wgs84.SetWellKnownGeogCS("WGS84");
-        wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        if (covariates.value("kind", "none") == "rasters" && g.srs.IsSame(&wgs84))
+        if (covariates.value("kind", "none") == "rasters" && detail::isWgs84(g.srs))
         {
-            const auto stack = CovariateStack::fromDescription(covariates);
-            const auto b = stack.lonLatBounds(0);
+            // The model's own stack when prediction opened one; else only for the bounds.
+            const auto b = openStack != nullptr
+                               ? openStack->lonLatBounds(0)
+                               : CovariateStack::fromDescription(covariates).lonLatBounds(0);
             extent = {b[0], b[1], b[2], b[3]};
             if (res <= 0.0)
             {
@@ -188,7 +175,8 @@ void predictRangeRaster(const PredictRasterOptions& o, const core::ProgressSink&
     }
     const auto covariates = openCovariates(*predictor);
     const auto& meta = predictor->header().at("metadata");
-    const auto grid = resolveGrid(o.grid, meta.value("covariates", nlohmann::json::object()));
+    const auto grid =
+        resolveGrid(o.grid, meta.value("covariates", nlohmann::json::object()), covariates.get());
     const auto resampling = parseResampling(meta.value("covariates", nlohmann::json::object())
                                                 .value("resampling", std::string("bilinear")));
 
@@ -224,9 +212,7 @@ void predictRangeRaster(const PredictRasterOptions& o, const core::ProgressSink&
                                  : (o.logits ? std::string("logit") : std::string("probability"));
     ds->SetMetadataItem("GEOINR_OUTPUT", kindText.c_str());
 
-    OGRSpatialReference wgs84;
-    wgs84.SetWellKnownGeogCS("WGS84");
-    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    auto wgs84 = detail::wgs84LonLat();
     std::unique_ptr<OGRCoordinateTransformation> toLonLat(
         OGRCreateCoordinateTransformation(&grid.srs, &wgs84));
     if (!toLonLat)
