@@ -207,6 +207,30 @@ std::vector<std::uint8_t> maskCells(const std::string& maskPath, const core::Env
     return out;
 }
 
+/**
+ * Normalised covariates at the table's points; rows without a complete set are removed from the
+ * table (and counted in `dropped`). Returns [kept rows x features] floats.
+ */
+std::vector<float> sampleCompleteRows(const CovariateStack& stack, OccurrenceTable& table,
+                                      Resampling resampling, std::size_t& dropped)
+{
+    const auto f = stack.numFeatures();
+    const auto values = stack.sampleNormalised(table.lon, table.lat, resampling);
+    const auto keep = completeRows(values, table.size(), f);
+    std::vector<float> kept;
+    kept.reserve(values.size());
+    for (std::size_t i = 0; i < keep.size(); ++i)
+    {
+        if (keep[i])
+        {
+            kept.insert(kept.end(), values.begin() + static_cast<std::ptrdiff_t>(i * f),
+                        values.begin() + static_cast<std::ptrdiff_t>((i + 1) * f));
+        }
+    }
+    dropped = filterRows(table, keep);
+    return kept;
+}
+
 double defaultResolution(const CovariateStack& stack)
 {
     const auto b = stack.lonLatBounds(0);
@@ -287,36 +311,13 @@ TrainingInputs prepareTrainingInputs(const TrainingInputOptions& options,
             out.grid.drawMask = maskCells(options.pseudoAbsenceMask, out.grid);
         }
         core::reportProgress(progress, 0.8, "sampling covariates at the records");
-        const auto f = stack.numFeatures();
-        auto values = stack.sampleNormalised(presences.lon, presences.lat, options.resampling);
-        const auto keep = completeRows(values, presences.size(), f);
-        std::vector<double> kept;
-        for (std::size_t i = 0; i < keep.size(); ++i)
-        {
-            if (keep[i])
-            {
-                kept.insert(kept.end(), values.begin() + static_cast<std::ptrdiff_t>(i * f),
-                            values.begin() + static_cast<std::ptrdiff_t>((i + 1) * f));
-            }
-        }
-        droppedNoData = filterRows(presences, keep);
         out.data.envNames = stack.featureNames();
-        out.data.env = toFloat(kept);
+        out.data.env = sampleCompleteRows(stack, presences, options.resampling, droppedNoData);
         if (hasBackground)
         {
-            auto bg = stack.sampleNormalised(background.lon, background.lat, options.resampling);
-            const auto bgKeep = completeRows(bg, background.size(), f);
-            std::vector<double> bgKept;
-            for (std::size_t i = 0; i < bgKeep.size(); ++i)
-            {
-                if (bgKeep[i])
-                {
-                    bgKept.insert(bgKept.end(), bg.begin() + static_cast<std::ptrdiff_t>(i * f),
-                                  bg.begin() + static_cast<std::ptrdiff_t>((i + 1) * f));
-                }
-            }
-            filterRows(background, bgKeep);
-            out.background.env = toFloat(bgKept);
+            std::size_t droppedBackground = 0;
+            out.background.env =
+                sampleCompleteRows(stack, background, options.resampling, droppedBackground);
         }
         out.covariates = stack.describe();
         out.covariates["kind"] = "rasters";
