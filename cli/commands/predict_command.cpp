@@ -1,43 +1,141 @@
 // SPDX-License-Identifier: MIT
-// `geoinr predict`: checkpoint -> range GeoTIFF/COG, one band per species.
+// `geoinr predict`: checkpoint -> range GeoTIFF/COG, one band per species (or one file each).
 #include "../terminal_progress.h"
 #include "commands.h"
 
+#include <geoinr/core/error.h>
 #include <geoinr/rasters/range_raster.h>
 
 #include <fmt/format.h>
 
+#include <fstream>
+
 namespace geoinr::cli
 {
+namespace
+{
+
+struct PredictArgs
+{
+    rasters::PredictRasterOptions options;
+    std::string values;
+    std::string speciesFile;
+    std::vector<std::string> covariates; ///< NAME=PATH
+    bool logits = false;
+    bool quiet = false;
+};
+
+/** Species names, one per line ('#' comments and blank lines skipped). */
+std::vector<std::string> readSpeciesFile(const std::string& path)
+{
+    std::ifstream in(path);
+    if (!in)
+    {
+        throw IoError(fmt::format("--species-file {}: cannot open", path));
+    }
+    std::vector<std::string> names;
+    std::string line;
+    while (std::getline(in, line))
+    {
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+        {
+            line.pop_back();
+        }
+        if (!line.empty() && line[0] != '#')
+        {
+            names.push_back(line);
+        }
+    }
+    if (names.empty())
+    {
+        throw InvalidArgument(fmt::format("--species-file {}: no species names in it", path));
+    }
+    return names;
+}
+
+void finish(PredictArgs& a)
+{
+    auto& model = a.options.model;
+    if (!a.speciesFile.empty())
+    {
+        const auto more = readSpeciesFile(a.speciesFile);
+        model.species.insert(model.species.end(), more.begin(), more.end());
+    }
+    if (a.logits && !a.values.empty() && a.values != "logit")
+    {
+        throw InvalidArgument(fmt::format("--logits and --values {}: choose one", a.values));
+    }
+    std::string values = a.logits ? "logit" : a.values;
+    if (values.empty())
+    {
+        values = model.threshold.empty() ? "probability" : "binary";
+    }
+    model.output = rasters::parseRangeOutput(values);
+    for (const auto& c : a.covariates)
+    {
+        const auto eq = c.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == c.size())
+        {
+            throw InvalidArgument(fmt::format("--covariate {}: expected NAME=PATH", c));
+        }
+        model.covariatePaths[c.substr(0, eq)] = c.substr(eq + 1);
+    }
+}
+
+} // namespace
 
 void addPredictCommand(CLI::App& app)
 {
-    auto o = std::make_shared<rasters::PredictRasterOptions>();
-    auto quiet = std::make_shared<bool>(false);
+    auto a = std::make_shared<PredictArgs>();
+    auto& o = a->options;
     auto* cmd = app.add_subcommand(
         "predict", "Predict range maps from a checkpoint into a GeoTIFF or COG (one band per "
-                   "species)");
-    cmd->add_option("checkpoint", o->checkpoint, "checkpoint written by geoinr train")->required();
-    cmd->add_option("-o,--output", o->output, "output raster (.tif)")->required();
-    cmd->add_option("--species", o->species, "species names (default: all)");
-    cmd->add_option("--crs", o->grid.crs, "target CRS (EPSG code, WKT, PROJ string)")
+                   "species, or one file per species)");
+    cmd->add_option("checkpoint", o.checkpoint, "checkpoint written by geoinr train")->required();
+    cmd->add_option("-o,--output", o.output, "output raster (.tif), or a folder with --per-species")
+        ->required();
+    cmd->add_option("--species", o.model.species, "species names (default: all)");
+    cmd->add_option("--species-file", a->speciesFile, "a file with one species name per line");
+    cmd->add_flag("--per-species", o.perSpeciesFiles,
+                  "write one <species>.tif per species into the --output folder");
+    cmd->add_option("--crs", o.grid.crs, "target CRS (EPSG code, WKT, PROJ string)")
         ->capture_default_str();
-    cmd->add_option("--extent", o->grid.extent, "xmin ymin xmax ymax in the target CRS")
+    cmd->add_option("--extent", o.grid.extent, "xmin ymin xmax ymax in the target CRS")
         ->expected(4);
-    cmd->add_option("--resolution", o->grid.resolution, "pixel size in target CRS units");
-    cmd->add_option("--like", o->grid.likeRaster, "copy CRS, extent and resolution of a raster");
-    cmd->add_option("--format", o->format, "GTiff or COG")->capture_default_str();
-    cmd->add_option("--threshold", o->threshold,
-                    "write binary ranges (Byte 0/1) with probability >= this value");
-    cmd->add_option("--block-size", o->blockSize, "tile size in pixels")->capture_default_str();
-    cmd->add_flag("--logits", o->logits,
-                  "write logits instead of probabilities (Float32, nodata NaN)");
-    cmd->add_flag("-q,--quiet", *quiet, "no progress output");
+    cmd->add_option("--resolution", o.grid.resolution, "pixel size in target CRS units");
+    cmd->add_option("--size", o.grid.size, "width height in pixels (instead of --resolution)")
+        ->expected(2);
+    cmd->add_option("--like", o.grid.likeRaster, "copy CRS, extent and resolution of a raster");
+    cmd->add_option("--values", a->values,
+                    "probability (Float32), logit (Float32), byte (0-254, scale 1/254) or "
+                    "binary (0/1 with --threshold); default probability, binary with "
+                    "--threshold");
+    cmd->add_option("--threshold", o.model.threshold,
+                    "binary ranges: a probability, or a rule stored by training: mtp, "
+                    "presence_95, presence_90, max_tss");
+    cmd->add_flag("--logits", a->logits, "same as --values logit");
+    cmd->add_option("--mask", o.model.mask, "raster: pixels where it is 0 or nodata are nodata");
+    cmd->add_option("--covariate", a->covariates,
+                    "NAME=PATH: read covariate layer NAME from PATH instead of the path stored "
+                    "in the checkpoint (repeatable)");
+    cmd->add_option("--format", o.format, "GTiff or COG")->capture_default_str();
+    cmd->add_option("--block-size", o.blockSize, "tile size in pixels")->capture_default_str();
+    cmd->add_option("--threads", o.threads, "tiles computed at once (default: one per core)");
+    cmd->add_flag("-q,--quiet", a->quiet, "no progress output");
     cmd->callback(
-        [o, quiet]
+        [a]
         {
-            rasters::predictRangeRaster(*o, makeTerminalProgress(*quiet));
-            fmt::print("wrote {}\n", o->output);
+            finish(*a);
+            const auto files =
+                rasters::predictRangeRaster(a->options, makeTerminalProgress(a->quiet));
+            if (files.size() == 1)
+            {
+                fmt::print("wrote {}\n", files.front());
+            }
+            else
+            {
+                fmt::print("wrote {} files into {}\n", files.size(), a->options.output);
+            }
         });
 }
 

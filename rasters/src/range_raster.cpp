@@ -1,21 +1,23 @@
 // SPDX-License-Identifier: MIT
-// Tiled prediction of a checkpoint onto a raster grid (GDAL writer, PROJ transforms).
+// Multithreaded tiled writer of a GridPredictor onto a grid (GeoTIFF, then COG if asked).
 #include "gdal_util.h"
 
 #include <geoinr/core/error.h>
 #include <geoinr/core/predictor.h>
-#include <geoinr/rasters/covariates.h>
 #include <geoinr/rasters/gdal_init.h>
 #include <geoinr/rasters/range_raster.h>
 
 #include <fmt/format.h>
 #include <gdal_priv.h>
-#include <ogr_spatialref.h>
 
-#include <cmath>
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <unistd.h>
 
 namespace geoinr::rasters
@@ -23,97 +25,7 @@ namespace geoinr::rasters
 namespace
 {
 
-struct ResolvedGrid
-{
-    OGRSpatialReference srs;
-    double geoTransform[6] = {0, 1, 0, 0, 0, -1};
-    int width = 0;
-    int height = 0;
-};
-
-ResolvedGrid resolveGrid(const GridSpec& spec, const nlohmann::json& covariates,
-                         const CovariateStack* openStack)
-{
-    ResolvedGrid g;
-    if (!spec.likeRaster.empty())
-    {
-        std::unique_ptr<GDALDataset> ds(
-            GDALDataset::Open(spec.likeRaster.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-        if (!ds)
-        {
-            throw IoError(fmt::format("--like {}: cannot open as a raster", spec.likeRaster));
-        }
-        ds->GetGeoTransform(g.geoTransform);
-        g.width = ds->GetRasterXSize();
-        g.height = ds->GetRasterYSize();
-        const auto* srs = ds->GetSpatialRef();
-        g.srs = srs != nullptr ? *srs : detail::wgs84LonLat();
-        g.srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        return g;
-    }
-    g.srs = detail::parseCrs(spec.crs, "--crs");
-    std::vector<double> extent = spec.extent;
-    double res = spec.resolution;
-    if (extent.empty())
-    {
-        if (covariates.value("kind", "none") == "rasters" && detail::isWgs84(g.srs))
-        {
-            // The model's own stack when prediction opened one; else only for the bounds.
-            const auto b = openStack != nullptr
-                               ? openStack->lonLatBounds(0)
-                               : CovariateStack::fromDescription(covariates).lonLatBounds(0);
-            extent = {b[0], b[1], b[2], b[3]};
-            if (res <= 0.0)
-            {
-                res = covariates.value("grid_resolution_deg", 0.5);
-            }
-        }
-        else if (g.srs.IsGeographic())
-        {
-            extent = {-180.0, -90.0, 180.0, 90.0};
-        }
-        else
-        {
-            throw InvalidArgument("--extent: required for a projected --crs");
-        }
-    }
-    if (extent.size() != 4 || !(extent[0] < extent[2]) || !(extent[1] < extent[3]))
-    {
-        throw InvalidArgument("--extent: expected xmin ymin xmax ymax with min < max");
-    }
-    if (res <= 0.0)
-    {
-        res = g.srs.IsGeographic() ? 0.5 : (extent[2] - extent[0]) / 1000.0;
-    }
-    const double w = std::ceil((extent[2] - extent[0]) / res - 1e-9);
-    const double h = std::ceil((extent[3] - extent[1]) / res - 1e-9);
-    if (w * h > 4e9 || w < 1 || h < 1)
-    {
-        throw InvalidArgument(fmt::format("--resolution {}: gives a {} x {} grid", res, w, h));
-    }
-    g.width = static_cast<int>(w);
-    g.height = static_cast<int>(h);
-    const double gt[6] = {extent[0], res, 0.0, extent[3], 0.0, -res};
-    std::copy(gt, gt + 6, g.geoTransform);
-    return g;
-}
-
-/** Covariate access for the model's inputs, or nothing for coordinate-only models. */
-std::unique_ptr<CovariateStack> openCovariates(const core::Predictor& predictor)
-{
-    if (predictor.numEnvFeatures() == 0)
-    {
-        return nullptr;
-    }
-    const auto& cov = predictor.header().at("metadata").value("covariates", nlohmann::json{});
-    if (cov.value("kind", "none") != "rasters")
-    {
-        throw InvalidArgument("this model was trained on table covariates: predicting on a grid "
-                              "needs covariate rasters (train with --covariates)");
-    }
-    return std::make_unique<CovariateStack>(CovariateStack::fromDescription(cov));
-}
-
+/** Deletes its file unless released (the result is complete and renamed). */
 class TempFile
 {
   public:
@@ -135,11 +47,8 @@ class TempFile
     bool m_released = false;
 };
 
-} // namespace
-
-void predictRangeRaster(const PredictRasterOptions& o, const core::ProgressSink& progress)
+void validate(const RasterWriteOptions& o)
 {
-    ensureGdalRegistered();
     if (o.output.empty())
     {
         throw InvalidArgument("--output: required");
@@ -154,195 +63,279 @@ void predictRangeRaster(const PredictRasterOptions& o, const core::ProgressSink&
             "--block-size: expected a multiple of 16 in [16, 4096] (GeoTIFF tiles), got {}",
             o.blockSize));
     }
-    if (o.grid.resolution < 0.0 || !std::isfinite(o.grid.resolution))
+    if (o.threads < 0)
     {
-        throw InvalidArgument(
-            fmt::format("--resolution: expected a positive pixel size, got {}", o.grid.resolution));
+        throw InvalidArgument(fmt::format("--threads: expected >= 0, got {}", o.threads));
     }
-    if (o.threshold > 1.0)
-    {
-        throw InvalidArgument(
-            fmt::format("--threshold: expected a probability in [0, 1], got {}", o.threshold));
-    }
-    const auto predictor = core::Predictor::load(o.checkpoint);
-    std::vector<std::int64_t> species;
-    const std::vector<std::string> names =
-        o.species.empty() ? predictor->speciesNames() : o.species;
-    species.reserve(names.size());
-    for (const auto& n : names)
-    {
-        species.push_back(predictor->speciesIndex(n));
-    }
-    const auto covariates = openCovariates(*predictor);
-    const auto& meta = predictor->header().at("metadata");
-    const auto grid =
-        resolveGrid(o.grid, meta.value("covariates", nlohmann::json::object()), covariates.get());
-    const auto resampling = parseResampling(meta.value("covariates", nlohmann::json::object())
-                                                .value("resampling", std::string("bilinear")));
+}
 
-    const bool binary = o.threshold >= 0.0;
-    const auto bands = static_cast<int>(species.size());
-    TempFile tmp(fmt::format("{}.tmp-{}.tif", o.output, getpid()));
+/** A tiled GeoTIFF for bands [firstBand, firstBand + bands) of `p`. */
+std::unique_ptr<GDALDataset> createTiff(const GridPredictor& p, const RasterGrid& grid,
+                                        const RasterWriteOptions& o, const std::string& path,
+                                        int firstBand, int bands)
+{
     auto* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
     const std::string bx = fmt::format("BLOCKXSIZE={}", o.blockSize);
     const std::string by = fmt::format("BLOCKYSIZE={}", o.blockSize);
     const char* createOptions[] = {"TILED=YES",        bx.c_str(),         by.c_str(),
                                    "COMPRESS=DEFLATE", "BIGTIFF=IF_SAFER", nullptr};
-    std::unique_ptr<GDALDataset> ds(gtiff->Create(tmp.path().c_str(), grid.width, grid.height,
-                                                  bands, binary ? GDT_Byte : GDT_Float32,
+    std::unique_ptr<GDALDataset> ds(gtiff->Create(path.c_str(), grid.width, grid.height, bands,
+                                                  p.byteBands() ? GDT_Byte : GDT_Float32,
                                                   const_cast<char**>(createOptions)));
     if (!ds)
     {
-        throw IoError(fmt::format("{}: cannot create ({})", tmp.path(), CPLGetLastErrorMsg()));
+        throw IoError(fmt::format("{}: cannot create ({})", path, CPLGetLastErrorMsg()));
     }
-    ds->SetGeoTransform(const_cast<double*>(grid.geoTransform));
-    ds->SetSpatialRef(&grid.srs);
-    // Probabilities use -1 as nodata; logits can take any value, so they use NaN.
-    const double nodata = binary ? 255.0 : (o.logits ? std::nan("") : -1.0);
-    for (int b = 0; b < bands; ++b)
+    auto gt = grid.geoTransform;
+    ds->SetGeoTransform(gt.data());
+    auto srs = detail::parseCrs(grid.crsWkt, "grid CRS");
+    ds->SetSpatialRef(&srs);
+    for (int i = 0; i < bands; ++i)
     {
-        auto* band = ds->GetRasterBand(b + 1);
-        band->SetDescription(names[static_cast<std::size_t>(b)].c_str());
-        band->SetNoDataValue(nodata);
+        const auto b = static_cast<std::size_t>(firstBand + i);
+        auto* band = ds->GetRasterBand(i + 1);
+        band->SetDescription(p.bandNames()[b].c_str());
+        band->SetNoDataValue(p.nodata());
+        if (p.scale() != 1.0)
+        {
+            band->SetScale(p.scale());
+            band->SetOffset(0.0);
+        }
+        if (!p.thresholds().empty())
+        {
+            band->SetMetadataItem("GEOINR_THRESHOLD", fmt::format("{}", p.thresholds()[b]).c_str());
+        }
     }
-    ds->SetMetadataItem("GEOINR_CHECKPOINT",
-                        std::filesystem::absolute(o.checkpoint).string().c_str());
-    ds->SetMetadataItem("GEOINR_MODEL", predictor->header().at("model").dump().c_str());
-    const auto kindText = binary ? fmt::format("binary p>={}", o.threshold)
-                                 : (o.logits ? std::string("logit") : std::string("probability"));
-    ds->SetMetadataItem("GEOINR_OUTPUT", kindText.c_str());
+    for (const auto& [key, value] : p.metadata(o.checkpoint))
+    {
+        ds->SetMetadataItem(key.c_str(), value.c_str());
+    }
+    return ds;
+}
 
-    auto wgs84 = detail::wgs84LonLat();
-    std::unique_ptr<OGRCoordinateTransformation> toLonLat(
-        OGRCreateCoordinateTransformation(&grid.srs, &wgs84));
-    if (!toLonLat)
+/**
+ * Computes tiles on `threads` threads; one thread at a time writes. `files` hold the bands in order
+ * (one file with every band, or one file per band).
+ */
+void fillTiles(const GridPredictor& p, const RasterGrid& grid,
+               const std::vector<std::unique_ptr<GDALDataset>>& files, int blockSize, int threads,
+               const core::ProgressSink& progress)
+{
+    const int bandsPerFile = p.bandCount() / static_cast<int>(files.size());
+    const int tilesX = (grid.width + blockSize - 1) / blockSize;
+    const int tilesY = (grid.height + blockSize - 1) / blockSize;
+    const long total = static_cast<long>(tilesX) * tilesY;
+    std::atomic<long> next{0};
+    std::atomic<bool> stop{false};
+    std::mutex writeMutex;
+    std::exception_ptr failure;
+    long done = 0;
+    auto work = [&]
     {
-        throw InvalidArgument("--crs: no transformation to WGS84 lon/lat");
+        std::vector<float> buffer;
+        std::vector<std::uint8_t> bytes;
+        try
+        {
+            for (long t = next++; t < total && !stop; t = next++)
+            {
+                const int x0 = static_cast<int>(t % tilesX) * blockSize;
+                const int y0 = static_cast<int>(t / tilesX) * blockSize;
+                const int w = std::min(blockSize, grid.width - x0);
+                const int h = std::min(blockSize, grid.height - y0);
+                const auto n = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
+                buffer.resize(n * static_cast<std::size_t>(p.bandCount()));
+                p.computeWindow(grid, x0, y0, w, h, buffer.data());
+                if (p.byteBands())
+                {
+                    bytes.assign(buffer.begin(), buffer.end());
+                }
+                std::lock_guard<std::mutex> lock(writeMutex);
+                if (stop)
+                {
+                    return;
+                }
+                for (std::size_t f = 0; f < files.size(); ++f)
+                {
+                    const std::size_t offset = f * static_cast<std::size_t>(bandsPerFile) * n;
+                    auto& ds = *files[f];
+                    const CPLErr err =
+                        p.byteBands()
+                            ? ds.RasterIO(GF_Write, x0, y0, w, h, bytes.data() + offset, w, h,
+                                          GDT_Byte, bandsPerFile, nullptr, 0, 0, 0, nullptr)
+                            : ds.RasterIO(GF_Write, x0, y0, w, h, buffer.data() + offset, w, h,
+                                          GDT_Float32, bandsPerFile, nullptr, 0, 0, 0, nullptr);
+                    if (err != CE_None)
+                    {
+                        throw IoError(fmt::format("{}: write failed ({})", ds.GetDescription(),
+                                                  CPLGetLastErrorMsg()));
+                    }
+                }
+                ++done;
+                core::reportProgress(progress, static_cast<double>(done) / total,
+                                     fmt::format("tile {}/{}", done, total));
+            }
+        }
+        catch (...)
+        {
+            std::lock_guard<std::mutex> lock(writeMutex);
+            if (!failure)
+            {
+                failure = std::current_exception();
+            }
+            stop = true;
+        }
+    };
+    const long count = std::min<long>(std::max(threads, 1), total);
+    std::vector<std::thread> pool;
+    for (long i = 1; i < count; ++i)
+    {
+        pool.emplace_back(work);
     }
+    work();
+    for (auto& t : pool)
+    {
+        t.join();
+    }
+    if (failure)
+    {
+        std::rethrow_exception(failure);
+    }
+}
 
-    const int bs = o.blockSize;
-    const int tilesX = (grid.width + bs - 1) / bs;
-    const int tilesY = (grid.height + bs - 1) / bs;
-    const double total = static_cast<double>(tilesX) * tilesY;
-    std::vector<float> out;
-    std::vector<float> bandBuf;
-    std::vector<std::uint8_t> byteBuf;
-    for (int ty = 0; ty < tilesY; ++ty)
+void moveIntoPlace(TempFile& tmp, const std::string& output)
+{
+    if (std::rename(tmp.path().c_str(), output.c_str()) != 0)
     {
-        for (int tx = 0; tx < tilesX; ++tx)
-        {
-            const int x0 = tx * bs, y0 = ty * bs;
-            const int w = std::min(bs, grid.width - x0), h = std::min(bs, grid.height - y0);
-            const auto n = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
-            std::vector<double> xs(n), ys(n);
-            for (int r = 0; r < h; ++r)
-            {
-                for (int c = 0; c < w; ++c)
-                {
-                    const double px = x0 + c + 0.5, py = y0 + r + 0.5;
-                    const auto i = static_cast<std::size_t>(r) * w + c;
-                    xs[i] = grid.geoTransform[0] + px * grid.geoTransform[1] +
-                            py * grid.geoTransform[2];
-                    ys[i] = grid.geoTransform[3] + px * grid.geoTransform[4] +
-                            py * grid.geoTransform[5];
-                }
-            }
-            std::vector<int> ok(n, 0);
-            toLonLat->Transform(static_cast<int>(n), xs.data(), ys.data(), nullptr, ok.data());
-            std::vector<double> env;
-            if (covariates)
-            {
-                env = covariates->sampleNormalised(xs, ys, resampling);
-            }
-            const auto c = static_cast<std::size_t>(predictor->numEnvFeatures());
-            std::vector<float> lonLat, envValid;
-            std::vector<std::size_t> validIdx;
-            for (std::size_t i = 0; i < n; ++i)
-            {
-                bool valid = ok[i] != 0 && std::isfinite(xs[i]) && std::isfinite(ys[i]) &&
-                             std::abs(ys[i]) <= 90.0;
-                for (std::size_t j = 0; valid && j < c; ++j)
-                {
-                    valid = std::isfinite(env[i * c + j]);
-                }
-                if (!valid)
-                {
-                    continue;
-                }
-                double lon = std::remainder(xs[i], 360.0);
-                lonLat.push_back(static_cast<float>(lon));
-                lonLat.push_back(static_cast<float>(ys[i]));
-                for (std::size_t j = 0; j < c; ++j)
-                {
-                    envValid.push_back(static_cast<float>(env[i * c + j]));
-                }
-                validIdx.push_back(i);
-            }
-            out.assign(validIdx.size() * species.size(), 0.0f);
-            predictor->predict(lonLat.data(), envValid.data(),
-                               static_cast<std::int64_t>(validIdx.size()), species, out.data(),
-                               o.logits && !binary ? core::OutputKind::Logit
-                                                   : core::OutputKind::Probability);
-            for (int b = 0; b < bands; ++b)
-            {
-                bandBuf.assign(n, static_cast<float>(nodata));
-                for (std::size_t k = 0; k < validIdx.size(); ++k)
-                {
-                    const float p = out[k * species.size() + static_cast<std::size_t>(b)];
-                    bandBuf[validIdx[k]] = binary ? (p >= o.threshold ? 1.0f : 0.0f) : p;
-                }
-                CPLErr err = CE_None;
-                if (binary)
-                {
-                    byteBuf.assign(bandBuf.begin(), bandBuf.end());
-                    err = ds->GetRasterBand(b + 1)->RasterIO(GF_Write, x0, y0, w, h, byteBuf.data(),
-                                                             w, h, GDT_Byte, 0, 0);
-                }
-                else
-                {
-                    err = ds->GetRasterBand(b + 1)->RasterIO(GF_Write, x0, y0, w, h, bandBuf.data(),
-                                                             w, h, GDT_Float32, 0, 0);
-                }
-                if (err != CE_None)
-                {
-                    throw IoError(
-                        fmt::format("{}: write failed ({})", tmp.path(), CPLGetLastErrorMsg()));
-                }
-            }
-            core::reportProgress(
-                progress, (ty * tilesX + tx + 1) / total,
-                fmt::format("tile {}/{}", ty * tilesX + tx + 1, static_cast<long>(total)));
-        }
-    }
-    ds->FlushCache();
-    if (o.format == "COG")
-    {
-        auto* cog = GetGDALDriverManager()->GetDriverByName("COG");
-        TempFile cogTmp(fmt::format("{}.tmp-{}.cog.tif", o.output, getpid()));
-        const char* cogOptions[] = {"COMPRESS=DEFLATE", "OVERVIEWS=AUTO", nullptr};
-        std::unique_ptr<GDALDataset> c(cog->CreateCopy(cogTmp.path().c_str(), ds.get(), FALSE,
-                                                       const_cast<char**>(cogOptions), nullptr,
-                                                       nullptr));
-        if (!c)
-        {
-            throw IoError(
-                fmt::format("{}: COG conversion failed ({})", o.output, CPLGetLastErrorMsg()));
-        }
-        c.reset();
-        ds.reset();
-        if (std::rename(cogTmp.path().c_str(), o.output.c_str()) != 0)
-        {
-            throw IoError(fmt::format("{}: cannot move the result into place", o.output));
-        }
-        cogTmp.release();
-        return;
-    }
-    ds.reset(); // closes and flushes
-    if (std::rename(tmp.path().c_str(), o.output.c_str()) != 0)
-    {
-        throw IoError(fmt::format("{}: cannot move the result into place", o.output));
+        throw IoError(fmt::format("{}: cannot move the result into place", output));
     }
     tmp.release();
+}
+
+/** COG copy of a finished GeoTIFF, with overviews. */
+void convertToCog(const GridPredictor& p, GDALDataset& tiff, const RasterWriteOptions& o,
+                  const std::string& path)
+{
+    auto* cog = GetGDALDriverManager()->GetDriverByName("COG");
+    // Averaged overviews for probabilities; the most frequent class for 0/1 ranges.
+    const std::string resampling = fmt::format(
+        "OVERVIEW_RESAMPLING={}", p.output() == RangeOutput::Binary ? "MODE" : "AVERAGE");
+    const std::string blocks = fmt::format("BLOCKSIZE={}", o.blockSize);
+    const char* cogOptions[] = {"COMPRESS=DEFLATE", "OVERVIEWS=AUTO", resampling.c_str(),
+                                blocks.c_str(), nullptr};
+    std::unique_ptr<GDALDataset> c(cog->CreateCopy(
+        path.c_str(), &tiff, FALSE, const_cast<char**>(cogOptions), nullptr, nullptr));
+    if (!c)
+    {
+        throw IoError(fmt::format("{}: COG conversion failed ({})", path, CPLGetLastErrorMsg()));
+    }
+}
+
+/** Writes `outputs` (one file, or one per band) through temporary names, renamed at the end. */
+void writeFiles(const GridPredictor& p, const RasterGrid& grid, const RasterWriteOptions& o,
+                const std::vector<std::string>& outputs, const core::ProgressSink& progress)
+{
+    ensureGdalRegistered();
+    validate(o);
+    const int threads = o.threads > 0
+                            ? o.threads
+                            : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    const int bandsPerFile = outputs.size() == 1 ? p.bandCount() : 1;
+    std::vector<std::unique_ptr<TempFile>> tiffs;
+    std::vector<std::unique_ptr<GDALDataset>> files;
+    for (std::size_t f = 0; f < outputs.size(); ++f)
+    {
+        tiffs.push_back(
+            std::make_unique<TempFile>(fmt::format("{}.tmp-{}.tif", outputs[f], getpid())));
+        files.push_back(createTiff(p, grid, o, tiffs.back()->path(),
+                                   static_cast<int>(f) * bandsPerFile, bandsPerFile));
+    }
+    fillTiles(p, grid, files, o.blockSize, threads, progress);
+    for (std::size_t f = 0; f < outputs.size(); ++f)
+    {
+        if (o.format == "GTiff")
+        {
+            files[f].reset(); // closes and flushes
+            moveIntoPlace(*tiffs[f], outputs[f]);
+            continue;
+        }
+        files[f]->FlushCache();
+        TempFile cogTmp(fmt::format("{}.tmp-{}.cog.tif", outputs[f], getpid()));
+        convertToCog(p, *files[f], o, cogTmp.path());
+        files[f].reset();
+        moveIntoPlace(cogTmp, outputs[f]);
+    }
+}
+
+} // namespace
+
+void writeRangeRaster(const GridPredictor& p, const RasterGrid& grid, const RasterWriteOptions& o,
+                      const core::ProgressSink& progress)
+{
+    writeFiles(p, grid, o, {o.output}, progress);
+}
+
+std::string speciesFileName(const std::string& species)
+{
+    std::string out;
+    for (char ch : species)
+    {
+        const bool keep = std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '-' ||
+                          ch == '.' || ch == '_';
+        out += keep ? ch : '_';
+    }
+    return out.empty() || out[0] == '.' ? "_" + out : out;
+}
+
+std::vector<std::string> predictRangeRaster(const PredictRasterOptions& o,
+                                            const core::ProgressSink& progress)
+{
+    ensureGdalRegistered();
+    RasterWriteOptions write;
+    write.format = o.format;
+    write.blockSize = o.blockSize;
+    write.threads = o.threads;
+    write.checkpoint = o.checkpoint;
+    write.output = o.output;
+    validate(write);
+    const auto model = core::Predictor::load(o.checkpoint);
+    const auto& meta = model->header().at("metadata");
+    const auto grid = resolveGrid(o.grid, meta.value("covariates", nlohmann::json::object()));
+    if (!o.perSpeciesFiles)
+    {
+        writeRangeRaster(GridPredictor(model, o.model), grid, write, progress);
+        return {o.output};
+    }
+    std::filesystem::create_directories(o.output);
+    const std::vector<std::string> names =
+        o.model.species.empty() ? model->speciesNames() : o.model.species;
+    // Groups of species share a network pass per tile; each species is its own file.
+    const std::size_t group = 64;
+    std::vector<std::string> written;
+    for (std::size_t start = 0; start < names.size(); start += group)
+    {
+        auto options = o.model;
+        const auto end = std::min(names.size(), start + group);
+        options.species.assign(names.begin() + static_cast<std::ptrdiff_t>(start),
+                               names.begin() + static_cast<std::ptrdiff_t>(end));
+        std::vector<std::string> outputs;
+        for (const auto& name : options.species)
+        {
+            outputs.push_back(
+                (std::filesystem::path(o.output) / (speciesFileName(name) + ".tif")).string());
+        }
+        const double base = static_cast<double>(start) / static_cast<double>(names.size());
+        const double span = static_cast<double>(end - start) / static_cast<double>(names.size());
+        writeFiles(GridPredictor(model, options), grid, write, outputs,
+                   [&](double f, const std::string& what)
+                   {
+                       return !progress ||
+                              progress(base + f * span,
+                                       fmt::format("species {}-{} of {}: {}", start + 1, end,
+                                                   names.size(), what));
+                   });
+        written.insert(written.end(), outputs.begin(), outputs.end());
+    }
+    return written;
 }
 
 } // namespace geoinr::rasters

@@ -1,48 +1,58 @@
 // SPDX-License-Identifier: MIT
 // Checkpoint -> range raster: per-species probabilities (or binary ranges) on any grid, written as
-// a tiled, compressed GeoTIFF or COG, atomically (temporary file, then rename).
+// a tiled, compressed GeoTIFF or COG by several threads, atomically (temporary file, then rename).
 #pragma once
 
 #include <geoinr/core/progress.h>
+#include <geoinr/rasters/grid_predictor.h>
+#include <geoinr/rasters/raster_grid.h>
 
-#include <limits>
 #include <string>
 #include <vector>
 
 namespace geoinr::rasters
 {
 
-/** A target grid: CRS + extent + pixel size, or the grid of an existing raster. */
-struct GridSpec
+struct RasterWriteOptions
 {
-    std::string crs = "EPSG:4326"; ///< anything PROJ understands (EPSG code, WKT, PROJ string)
-    std::vector<double> extent;    ///< [xmin, ymin, xmax, ymax] in crs units; empty = default
-    double resolution = 0.0;       ///< pixel size in crs units; 0 = default
-    std::string likeRaster;        ///< when set: copy CRS, extent and resolution from it
+    std::string output;           ///< the file to write (.tif)
+    std::string format = "GTiff"; ///< GTiff (tiled, DEFLATE) or COG (with overviews)
+    int blockSize = 256;          ///< tile size in pixels, a multiple of 16
+    int threads = 0;              ///< tiles computed at once; 0 = one per core
+    std::string checkpoint;       ///< recorded in the metadata (provenance)
 };
+
+/**
+ * Writes every band of `predictor` on `grid` (band description = species name, nodata, scale and
+ * provenance metadata). Memory grows with blockSize^2 x bands x threads, not with the grid.
+ * Throws InvalidArgument / IoError / Cancelled; nothing is left at `output` unless it completes.
+ */
+void writeRangeRaster(const GridPredictor& predictor, const RasterGrid& grid,
+                      const RasterWriteOptions& options, const core::ProgressSink& progress = {});
 
 struct PredictRasterOptions
 {
     std::string checkpoint;
-    std::vector<std::string> species; ///< names; empty = every species of the model
+    GridPredictorOptions model; ///< species, output kind, threshold, mask, covariate paths
     GridSpec grid;
-    std::string output;           ///< .tif
-    std::string format = "GTiff"; ///< GTiff or COG
-    /** >= 0: write 0/1 ranges (Byte) with p >= threshold; < 0 (default): probabilities. */
-    double threshold = -1.0;
-    /** Write logits instead of probabilities (rank-based evaluation avoids float32 saturation). */
-    bool logits = false;
+    /** A .tif for one multi-band file, or (with perSpeciesFiles) a folder for <species>.tif each.
+     */
+    std::string output;
+    bool perSpeciesFiles = false;
+    std::string format = "GTiff";
     int blockSize = 256;
+    int threads = 0;
 };
 
 /**
- * Predicts every pixel centre (transformed to lon/lat) and writes one band per species (band
- * description = species name). Pixels outside the covariates' valid area are nodata. Without a
- * grid, the first covariate raster's extent at its training grid resolution is used (coordinate-
- * only models: the globe at 0.5 degrees). Throws IoError / InvalidArgument / Cancelled; nothing
- * is left at `output` unless it completes.
+ * Loads the checkpoint, resolves the grid (see resolveGrid) and writes the raster(s). With
+ * perSpeciesFiles, species are mapped in groups of 64 (one network pass per tile and group).
+ * Returns the files written.
  */
-void predictRangeRaster(const PredictRasterOptions& options,
-                        const core::ProgressSink& progress = {});
+std::vector<std::string> predictRangeRaster(const PredictRasterOptions& options,
+                                            const core::ProgressSink& progress = {});
+
+/** A file name for a species: letters, digits, '-', '.', '_' kept, anything else -> '_'. */
+std::string speciesFileName(const std::string& species);
 
 } // namespace geoinr::rasters
