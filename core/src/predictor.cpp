@@ -2,6 +2,7 @@
 #include <geoinr/core/error.h>
 #include <geoinr/core/nn/checkpoint.h>
 #include <geoinr/core/predictor.h>
+#include <geoinr/core/runtime_info.h>
 
 #include <fmt/format.h>
 #include <torch/torch.h>
@@ -100,6 +101,7 @@ void Predictor::predict(const float* lonLat, const float* env, std::int64_t n,
     {
         return;
     }
+    pinCallingThreadIfSingleThreaded();
     c10::InferenceMode inference;
     auto& model = *m_impl->model;
     std::vector<std::int64_t> ids = species;

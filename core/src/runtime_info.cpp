@@ -6,6 +6,7 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <dlfcn.h>
 #include <malloc.h>
@@ -62,6 +63,40 @@ void reuseLargeAllocations()
     mallopt(M_MMAP_THRESHOLD, 1 << 30);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
+}
+
+namespace
+{
+std::atomic<bool> g_singleThreadedMath{false};
+}
+
+bool singleThreadedMath()
+{
+    return g_singleThreadedMath;
+}
+
+void pinCallingThreadIfSingleThreaded()
+{
+    // OpenMP's thread count is per thread: threads the host created (GDAL, QGIS, our tile
+    // workers) start with the default, so each one is pinned on its first prediction.
+    if (g_singleThreadedMath && at::get_num_threads() != 1)
+    {
+        at::set_num_threads(1);
+    }
+}
+
+void useSingleThreadedMath()
+{
+    g_singleThreadedMath = true;
+    if (at::get_num_threads() != 1)
+    {
+        at::set_num_threads(1);
+    }
+    using SetThreads = void (*)(int);
+    if (auto* set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+    {
+        set(1);
+    }
 }
 
 } // namespace geoinr::core

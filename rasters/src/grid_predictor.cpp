@@ -4,6 +4,7 @@
 
 #include <geoinr/core/error.h>
 #include <geoinr/core/predictor.h>
+#include <geoinr/core/runtime_info.h>
 #include <geoinr/rasters/covariates.h>
 #include <geoinr/rasters/gdal_init.h>
 #include <geoinr/rasters/grid_predictor.h>
@@ -256,6 +257,7 @@ GridPredictor::GridPredictor(std::shared_ptr<const core::Predictor> predictor,
         m.resampling = parseResampling(m.covariates.value("resampling", "bilinear"));
     }
     m.idle.push_back(m.makeWorker()); // opens every raster now, so errors surface here
+    core::useSingleThreadedMath();
 }
 
 GridPredictor::~GridPredictor() = default;
@@ -336,7 +338,7 @@ void GridPredictor::computeWindow(const RasterGrid& grid, int x0, int y0, int w,
     auto worker = m_impl->borrow();
     try
     {
-        m_impl->compute(*worker, grid, x0, y0, w, h, out);
+        computeBlocks(*worker, grid, x0, y0, w, h, out);
     }
     catch (...)
     {
@@ -344,6 +346,45 @@ void GridPredictor::computeWindow(const RasterGrid& grid, int x0, int y0, int w,
         throw;
     }
     m_impl->giveBack(std::move(worker));
+}
+
+void GridPredictor::computeBlocks(Worker& worker, const RasterGrid& grid, int x0, int y0, int w,
+                                  int h, float* out) const
+{
+    const int b = kComputeBlock;
+    const auto bands = static_cast<std::size_t>(bandCount());
+    std::vector<float> block;
+    for (int by = y0 / b; h > 0 && by <= (y0 + h - 1) / b; ++by)
+    {
+        for (int bx = x0 / b; w > 0 && bx <= (x0 + w - 1) / b; ++bx)
+        {
+            const int bx0 = bx * b, by0 = by * b;
+            const int bw = std::min(b, grid.width - bx0), bh = std::min(b, grid.height - by0);
+            if (bx0 == x0 && by0 == y0 && bw == w && bh == h)
+            {
+                m_impl->compute(worker, grid, x0, y0, w, h, out);
+                return;
+            }
+            block.resize(static_cast<std::size_t>(bw) * static_cast<std::size_t>(bh) * bands);
+            m_impl->compute(worker, grid, bx0, by0, bw, bh, block.data());
+            // Copy the part of the block inside the window.
+            const int cx0 = std::max(x0, bx0), cx1 = std::min(x0 + w, bx0 + bw);
+            const int cy0 = std::max(y0, by0), cy1 = std::min(y0 + h, by0 + bh);
+            const auto windowPixels = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
+            const auto blockPixels = static_cast<std::size_t>(bw) * static_cast<std::size_t>(bh);
+            for (std::size_t band = 0; band < bands; ++band)
+            {
+                for (int r = cy0; r < cy1; ++r)
+                {
+                    const float* src = block.data() + band * blockPixels +
+                                       static_cast<std::size_t>(r - by0) * bw + (cx0 - bx0);
+                    float* dst = out + band * windowPixels + static_cast<std::size_t>(r - y0) * w +
+                                 (cx0 - x0);
+                    std::copy(src, src + (cx1 - cx0), dst);
+                }
+            }
+        }
+    }
 }
 
 void GridPredictor::Impl::compute(Worker& wk, const RasterGrid& grid, int x0, int y0, int w, int h,

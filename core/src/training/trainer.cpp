@@ -6,6 +6,7 @@
 #include "env_grid.h"
 #include "pseudo_absences.h"
 #include "step_random.h"
+#include "thresholds.h"
 
 #include <geoinr/core/error.h>
 #include <geoinr/core/nn/checkpoint.h>
@@ -124,6 +125,9 @@ std::vector<std::int64_t> cappedRecords(const TrainingSet& data, std::int64_t ca
     std::sort(kept.begin(), kept.end());
     return kept;
 }
+
+/** Pseudo-absences that the max-TSS thresholds are fitted against. */
+constexpr std::int64_t kThresholdPseudoAbsences = 2000;
 
 /** Logit of species `ids[i]` for row i of `features`: [B]. */
 torch::Tensor rowLogits(const NetworkImpl& net, const torch::Tensor& features,
@@ -394,6 +398,10 @@ class Trainer
         metadata["training"]["records_used"] = static_cast<std::int64_t>(m_records.size());
         metadata["training_state"] = {
             {"epoch", state.epoch}, {"step", state.step}, {"complete", complete}};
+        if (complete)
+        {
+            metadata["thresholds"] = thresholdsOfTrainedModel();
+        }
         m_model->to(torch::kCPU);
         NamedTensors extra;
         if (!complete)
@@ -405,6 +413,15 @@ class Trainer
         }
         saveCheckpoint(m_options.checkpointPath, *m_model, metadata, extra);
         m_model->to(m_device);
+    }
+
+    /** Thresholds for binary maps; pseudo-absences from their own seeded stream (epoch -2). */
+    nlohmann::json thresholdsOfTrainedModel()
+    {
+        auto gen = training::stepGenerator(m_options.seed, -2, 0);
+        const auto pseudoAbsences = m_sampler->sample(kThresholdPseudoAbsences, gen);
+        return training::fitThresholds(*m_model, m_observations, m_classIds, pseudoAbsences,
+                                       m_usesEnv);
     }
 
     TrainingState resume()

@@ -30,4 +30,18 @@ bool cudaAvailable();
  */
 void reuseLargeAllocations();
 
+/**
+ * Pins LibTorch's intra-op threads and OpenBLAS (when it serves sgemm) to one thread, process-wide.
+ * Prediction on grids calls it and runs tiles on several threads instead: BLAS kernels and
+ * vectorised loops split work differently for other thread counts, and the last bits of a pixel
+ * would then depend on the machine and the program (CLI, GDAL driver, QGIS) that computes it.
+ */
+void useSingleThreadedMath();
+
+/** Whether useSingleThreadedMath() was called. */
+bool singleThreadedMath();
+
+/** After useSingleThreadedMath(): pins the calling thread too (Predictor::predict calls it). */
+void pinCallingThreadIfSingleThreaded();
+
 } // namespace geoinr::core

@@ -87,14 +87,22 @@ class GridPredictor
      * ([bandCount()][h][w], row-major), in stored units (see RangeOutput). Pixels whose centre has
      * no lon/lat, no covariates or is masked are nodata(). Throws InvalidArgument for a window
      * outside the grid.
-     * The value of a pixel depends only on its centre, the model and the options, not on the window
-     * (so tiles of a file and blocks of the driver agree bit for bit).
+     *
+     * Same pixels whatever the window: the network always runs on whole compute blocks
+     * (kComputeBlock pixels square, anchored at the grid's origin, cropped at its edges) with
+     * single-threaded math (core::useSingleThreadedMath), because BLAS rounds a row differently
+     * depending on its position in a call. Windows aligned to these blocks cost nothing extra;
+     * others compute the blocks they touch.
      */
     void computeWindow(const RasterGrid& grid, int x0, int y0, int w, int h, float* out) const;
+
+    static constexpr int kComputeBlock = 256;
 
   private:
     struct Worker;
     struct Impl;
+    void computeBlocks(Worker& worker, const RasterGrid& grid, int x0, int y0, int w, int h,
+                       float* out) const;
     std::unique_ptr<Impl> m_impl;
 };
 

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+#include "thresholds.h"
+
+#include <geoinr/core/sdm_metrics.h>
+
+#include <torch/torch.h>
+
+#include <cmath>
+
+namespace geoinr::core::training
+{
+namespace
+{
+
+/** Sigmoid of the network over `batch` in chunks: [N, S] float64 on the CPU. */
+torch::Tensor probabilities(RangeModelImpl& model, const LocationBatch& batch, bool usesEnv)
+{
+    const std::int64_t chunk = 8192;
+    std::vector<torch::Tensor> parts;
+    const auto n = batch.lonLat.size(0);
+    for (std::int64_t start = 0; start < n; start += chunk)
+    {
+        const auto m = std::min(chunk, n - start);
+        const auto env = usesEnv ? batch.env.narrow(0, start, m) : torch::Tensor();
+        parts.push_back(torch::sigmoid(model.forward(batch.lonLat.narrow(0, start, m), env))
+                            .to(torch::kCPU, torch::kFloat64));
+    }
+    return parts.empty() ? torch::empty({0, model.numClasses()}, torch::kFloat64)
+                         : torch::cat(parts, 0);
+}
+
+nlohmann::json valueOrNull(double v)
+{
+    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
+
+} // namespace
+
+nlohmann::json fitThresholds(RangeModelImpl& model, const LocationBatch& presences,
+                             const torch::Tensor& classIds, const LocationBatch& pseudoAbsences,
+                             bool usesEnv)
+{
+    c10::InferenceMode inference;
+    const bool wasTraining = model.is_training();
+    model.eval();
+    const auto species = model.numClasses();
+    // Presence scores: each record's own species only, grouped by species.
+    std::vector<std::vector<double>> present(static_cast<std::size_t>(species));
+    const auto ids = classIds.to(torch::kCPU).contiguous();
+    const auto* id = ids.data_ptr<std::int64_t>();
+    const std::int64_t chunk = 8192;
+    for (std::int64_t start = 0; start < presences.lonLat.size(0); start += chunk)
+    {
+        const auto m = std::min(chunk, presences.lonLat.size(0) - start);
+        LocationBatch part{presences.lonLat.narrow(0, start, m),
+                           usesEnv ? presences.env.narrow(0, start, m) : torch::Tensor()};
+        const auto p = probabilities(model, part, usesEnv).contiguous();
+        const auto* pp = p.data_ptr<double>();
+        for (std::int64_t i = 0; i < m; ++i)
+        {
+            const auto s = id[start + i];
+            present[static_cast<std::size_t>(s)].push_back(pp[i * species + s]);
+        }
+    }
+    const auto absent = probabilities(model, pseudoAbsences, usesEnv).contiguous();
+    const auto numAbsent = absent.size(0);
+    nlohmann::json mtp = nlohmann::json::array(), p95 = nlohmann::json::array(),
+                   p90 = nlohmann::json::array(), tss = nlohmann::json::array();
+    std::vector<double> scores;
+    std::vector<std::uint8_t> labels;
+    for (std::int64_t s = 0; s < species; ++s)
+    {
+        const auto& pres = present[static_cast<std::size_t>(s)];
+        if (pres.empty())
+        {
+            for (auto* list : {&mtp, &p95, &p90, &tss})
+            {
+                list->push_back(nullptr);
+            }
+            continue;
+        }
+        mtp.push_back(valueOrNull(minimumTrainingPresenceThreshold(pres)));
+        p95.push_back(valueOrNull(presenceQuantileThreshold(pres, 0.95)));
+        p90.push_back(valueOrNull(presenceQuantileThreshold(pres, 0.90)));
+        scores.assign(pres.begin(), pres.end());
+        labels.assign(pres.size(), 1);
+        const auto column = absent.select(1, s).contiguous();
+        scores.insert(scores.end(), column.data_ptr<double>(),
+                      column.data_ptr<double>() + numAbsent);
+        labels.resize(scores.size(), 0);
+        tss.push_back(valueOrNull(maxTssThreshold(labels, scores).threshold));
+    }
+    model.train(wasTraining);
+    return {{"mtp", mtp},
+            {"presence_95", p95},
+            {"presence_90", p90},
+            {"max_tss", tss},
+            {"pseudo_absences", numAbsent}};
+}
+
+} // namespace geoinr::core::training
