@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// The `.geoinr` virtual range raster: a small JSON file naming a checkpoint, species, grid and
+// output kind, which the GEOINR GDAL driver (and QGIS through it) opens as a raster whose pixels
+// are computed on demand. Format: gdal_driver/README.md.
+#pragma once
+
+#include <geoinr/rasters/grid_predictor.h>
+#include <geoinr/rasters/raster_grid.h>
+
+#include <cstddef>
+#include <string>
+
+namespace geoinr::rasters
+{
+
+struct VirtualRasterSpec
+{
+    std::string checkpoint;     ///< resolved against the descriptor's folder
+    GridSpec grid;              ///< paths (like) resolved the same way
+    GridPredictorOptions model; ///< species, values, threshold, mask, covariates
+    int blockSize = 256;        ///< GDAL block size in pixels
+};
+
+/** The key that must appear in the first bytes of a descriptor: "geoinr_raster". */
+constexpr const char* kVirtualRasterKey = "geoinr_raster";
+
+/**
+ * Cheap test for GDAL's Identify: the text starts (after blanks) with '{' and names
+ * kVirtualRasterKey within `size` bytes. Never claims other files.
+ */
+bool looksLikeVirtualRaster(const char* header, std::size_t size);
+
+/**
+ * Parses descriptor text; `path` names the file in messages and anchors relative paths. Throws
+ * InvalidArgument "<path>: <field>: expected ..., got ...".
+ */
+VirtualRasterSpec parseVirtualRaster(const std::string& text, const std::string& path);
+
+/** Reads and parses a descriptor; IoError when it cannot be read. */
+VirtualRasterSpec readVirtualRaster(const std::string& path);
+
+/** Descriptor text for `spec` (paths written as given). */
+std::string virtualRasterText(const VirtualRasterSpec& spec);
+
+} // namespace geoinr::rasters
