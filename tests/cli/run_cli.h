@@ -16,9 +16,10 @@ struct RunResult
     std::string output; // stdout and stderr together
 };
 
-inline RunResult run(const std::string& args)
+/** Runs a shell command line; stdout and stderr together. */
+inline RunResult runCommand(const std::string& commandLine)
 {
-    const std::string cmd = std::string(GEOINR_EXE) + " " + args + " 2>&1";
+    const std::string cmd = commandLine + " 2>&1";
     RunResult r;
     FILE* pipe = popen(cmd.c_str(), "r");
     if (pipe == nullptr)
@@ -35,5 +36,13 @@ inline RunResult run(const std::string& args)
     r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return r;
 }
+
+#ifdef GEOINR_EXE
+/** Runs geoinr with `args`. */
+inline RunResult run(const std::string& args)
+{
+    return runCommand(std::string(GEOINR_EXE) + " " + args);
+}
+#endif
 
 } // namespace geoinr::test

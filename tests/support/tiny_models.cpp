@@ -96,4 +96,31 @@ TinyEnvModel trainTinyEnvModel(const std::string& dir)
     return m;
 }
 
+std::string trainTinyCoordsModel(const std::string& dir)
+{
+    core::TrainingSet data;
+    data.speciesNames = {"Alpha", "Beta"};
+    for (int i = 0; i < 16; ++i)
+    {
+        data.classIds.push_back(0);
+        data.lonLat.push_back(static_cast<float>(145.0 + (i % 4) * 1.5));
+        data.lonLat.push_back(static_cast<float>(-38.0 + (i / 4) * 1.5));
+        data.classIds.push_back(1);
+        data.lonLat.push_back(static_cast<float>(128.0 + (i % 4) * 2.0));
+        data.lonLat.push_back(static_cast<float>(-16.0 + (i / 4) * 1.0));
+    }
+    core::TrainOptions t;
+    t.model = {{"input", "coords"},
+               {"encoder", {{"name", "wrap"}}},
+               {"network", {{"name", "residual_fcnet"}, {"hidden_dim", 16}, {"num_blocks", 1}}}};
+    t.epochs = 2;
+    t.batchSize = 8;
+    t.learningRate = 1e-2;
+    t.threads = 1;
+    t.seed = 3;
+    t.checkpointPath = (std::filesystem::path(dir) / "coords.ckpt").string();
+    core::trainRangeModel(data, t);
+    return t.checkpointPath;
+}
+
 } // namespace geoinr::test

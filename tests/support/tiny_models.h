@@ -22,4 +22,10 @@ struct TinyEnvModel
  */
 TinyEnvModel trainTinyEnvModel(const std::string& dir);
 
+/**
+ * A coordinate-only model (wrap encoder, residual network of width 16, 2 epochs, seed 3) of
+ * "Alpha" (south-east Australia) and "Beta" (north Australia), written to `dir`/coords.ckpt.
+ */
+std::string trainTinyCoordsModel(const std::string& dir);
+
 } // namespace geoinr::test
