@@ -23,8 +23,20 @@ echo
 echo
 echo "== Predicting the range (probability of presence on a 0.1 degree grid over the covariates) =="
 "$geoinr" predict "$out/bradypus.geoinr.ckpt" --resolution 0.1 -o "$out/bradypus_range.tif"
-"$geoinr" predict "$out/bradypus.geoinr.ckpt" --resolution 0.1 --threshold 0.5 -q \
+"$geoinr" predict "$out/bradypus.geoinr.ckpt" --resolution 0.1 --threshold max_tss -q \
     -o "$out/bradypus_range_binary.tif"
+echo
+echo "== The same map through the GEOINR GDAL driver (pixels computed when GDAL reads them) =="
+cat > "$out/bradypus_range.geoinr" <<'GEOINR'
+{
+  "geoinr_raster": 1,
+  "checkpoint": "bradypus.geoinr.ckpt",
+  "species": "all",
+  "grid": {"crs": "EPSG:4326", "resolution": 0.1}
+}
+GEOINR
+GDAL_DRIVER_PATH="$build/gdalplugins" gdal_translate -q -of COG "$out/bradypus_range.geoinr" \
+    "$out/bradypus_range_driver.tif"
 gdalinfo -stats "$out/bradypus_range.tif" | grep -E "Size is|Pixel Size|Description|STATISTICS_MEAN"
 # Quick-look PNG: yellow (unlikely) to dark green (likely), grey where there are no covariates.
 cat > "$out/ramp.txt" <<'RAMP'
@@ -36,5 +48,6 @@ RAMP
 gdaldem color-relief -q "$out/bradypus_range.tif" "$out/ramp.txt" "$out/bradypus_range.png"
 rm -f "$out"/*.aux.xml "$out/ramp.txt"
 echo
-echo "Range GeoTIFF: $out/bradypus_range.tif (binary: $out/bradypus_range_binary.tif)"
+echo "Range GeoTIFF: $out/bradypus_range.tif (binary, max-TSS threshold: $out/bradypus_range_binary.tif)"
+echo "Through GDAL:  GDAL_DRIVER_PATH=$build/gdalplugins gdal_translate $out/bradypus_range.geoinr ..."
 echo "Quick-look:    $out/bradypus_range.png"
