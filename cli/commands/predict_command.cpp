@@ -121,6 +121,8 @@ void addPredictCommand(CLI::App& app)
     cmd->add_option("--format", o.format, "GTiff or COG")->capture_default_str();
     cmd->add_option("--block-size", o.blockSize, "tile size in pixels")->capture_default_str();
     cmd->add_option("--threads", o.threads, "tiles computed at once (default: one per core)");
+    cmd->add_option("--device", o.device, "cpu or cuda (the network on the GPU)")
+        ->capture_default_str();
     cmd->add_flag("-q,--quiet", a->quiet, "no progress output");
     cmd->callback(
         [a]

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include "device.h"
+
 #include <geoinr/core/error.h>
 #include <geoinr/core/nn/checkpoint.h>
 #include <geoinr/core/predictor.h>
@@ -16,6 +18,7 @@ namespace geoinr::core
 struct Predictor::Impl
 {
     RangeModelPtr model;
+    torch::Device device = torch::kCPU;
     nlohmann::json header;
     std::vector<std::string> species;
 };
@@ -23,12 +26,15 @@ struct Predictor::Impl
 Predictor::Predictor(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Predictor::~Predictor() = default;
 
-std::shared_ptr<const Predictor> Predictor::load(const std::string& checkpointPath)
+std::shared_ptr<const Predictor> Predictor::load(const std::string& checkpointPath,
+                                                 const std::string& device)
 {
-    auto loaded = loadCheckpoint(checkpointPath);
     auto impl = std::make_unique<Impl>();
+    impl->device = parseDevice(device);
+    auto loaded = loadCheckpoint(checkpointPath);
     impl->model = loaded.model;
     impl->model->eval();
+    impl->model->to(impl->device);
     impl->header = loaded.header;
     const auto& meta = loaded.header.value("metadata", nlohmann::json::object());
     if (meta.contains("species"))
@@ -125,22 +131,26 @@ void Predictor::predict(const float* lonLat, const float* env, std::int64_t n,
     for (std::int64_t start = 0; start < n; start += batch)
     {
         const auto m = std::min(batch, n - start);
-        const auto ll =
-            torch::from_blob(const_cast<float*>(lonLat + 2 * start), {m, 2}, torch::kFloat32);
+        auto ll = torch::from_blob(const_cast<float*>(lonLat + 2 * start), {m, 2}, torch::kFloat32);
         torch::Tensor e;
         if (c > 0)
         {
             e = torch::from_blob(const_cast<float*>(env + c * start), {m, c}, torch::kFloat32);
         }
+        if (m_impl->device != torch::kCPU)
+        {
+            ll = ll.to(m_impl->device);
+            e = e.defined() ? e.to(m_impl->device) : e;
+        }
         auto logits = static_cast<std::int64_t>(ids.size()) == model.numClasses()
                           ? model.forward(ll, e)
-                          : model.logitsFor(ll, e, idTensor);
+                          : model.logitsFor(ll, e, idTensor.to(m_impl->device));
         if (kind == OutputKind::Probability)
         {
             logits = torch::sigmoid(logits);
         }
         auto dst = torch::from_blob(out + k * start, {m, k}, torch::kFloat32);
-        dst.copy_(logits.to(torch::kFloat32));
+        dst.copy_(logits.to(torch::kCPU, torch::kFloat32));
     }
 }
 

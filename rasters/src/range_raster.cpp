@@ -297,7 +297,7 @@ std::vector<std::string> predictRangeRaster(const PredictRasterOptions& o,
     write.checkpoint = o.checkpoint;
     write.output = o.output;
     validate(write);
-    const auto model = core::Predictor::load(o.checkpoint);
+    const auto model = core::Predictor::load(o.checkpoint, o.device);
     const auto& meta = model->header().at("metadata");
     const auto grid = resolveGrid(o.grid, meta.value("covariates", nlohmann::json::object()));
     if (!o.perSpeciesFiles)

@@ -27,8 +27,12 @@ enum class OutputKind
 class Predictor
 {
   public:
-    /** Loads and verifies; throws CheckpointError / IoError naming the file. */
-    static std::shared_ptr<const Predictor> load(const std::string& checkpointPath);
+    /**
+     * Loads and verifies; throws CheckpointError / IoError naming the file. `device` is "cpu" or
+     * "cuda" (InvalidArgument naming --device when CUDA is unavailable); buffers stay on the host.
+     */
+    static std::shared_ptr<const Predictor> load(const std::string& checkpointPath,
+                                                 const std::string& device = "cpu");
 
     ~Predictor();
     Predictor(const Predictor&) = delete;

@@ -42,6 +42,7 @@ struct PredictRasterOptions
     std::string format = "GTiff";
     int blockSize = 256;
     int threads = 0;
+    std::string device = "cpu"; ///< "cuda" runs the network on the GPU (not bit-identical to CPU)
 };
 
 /**
