@@ -25,6 +25,8 @@ namespace geoinr::rasters
 namespace
 {
 
+constexpr GIntBig kMaxCachedBytes = GIntBig{256} << 20;
+
 /** Deletes its file unless released (the result is complete and renamed). */
 class TempFile
 {
@@ -171,6 +173,15 @@ void fillTiles(const GridPredictor& p, const RasterGrid& grid,
                     }
                 }
                 ++done;
+                // Written tiles are complete: flush them rather than let GDAL's block cache
+                // (5 % of RAM by default) grow with the grid.
+                if (GDALGetCacheUsed64() > kMaxCachedBytes)
+                {
+                    for (const auto& file : files)
+                    {
+                        file->FlushCache(false);
+                    }
+                }
                 core::reportProgress(progress, static_cast<double>(done) / total,
                                      fmt::format("tile {}/{}", done, total));
             }
