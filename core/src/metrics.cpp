@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include "ranks.h"
+
 #include <geoinr/core/error.h>
 #include <geoinr/core/metrics.h>
 
@@ -78,32 +80,19 @@ double averagePrecision(const std::vector<std::uint8_t>& labels, const std::vect
 double rocAuc(const std::vector<std::uint8_t>& labels, const std::vector<double>& scores)
 {
     checkInputs(labels.size(), scores, "ROC-AUC");
-    const auto n = scores.size();
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(),
-              [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
     // Sum of the positives' mid-ranks (ascending, 1-based; ties share their average rank).
+    // Mid-ranks are multiples of 1/2, so the sum is exact in any order.
+    const auto ranks = detail::averageRanks(scores);
     double rankSumPositives = 0.0, nPos = 0.0;
-    for (std::size_t i = 0; i < n;)
+    for (std::size_t i = 0; i < ranks.size(); ++i)
     {
-        std::size_t j = i;
-        while (j + 1 < n && scores[order[j + 1]] == scores[order[i]])
+        if (labels[i] != 0)
         {
-            ++j;
+            rankSumPositives += ranks[i];
+            nPos += 1.0;
         }
-        const double midRank = (static_cast<double>(i) + static_cast<double>(j)) / 2.0 + 1.0;
-        for (std::size_t k = i; k <= j; ++k)
-        {
-            if (labels[order[k]] != 0)
-            {
-                rankSumPositives += midRank;
-                nPos += 1.0;
-            }
-        }
-        i = j + 1;
     }
-    const double nNeg = static_cast<double>(n) - nPos;
+    const double nNeg = static_cast<double>(scores.size()) - nPos;
     if (nPos == 0.0 || nNeg == 0.0)
     {
         return kNaN;

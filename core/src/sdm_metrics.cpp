@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include "ranks.h"
+
 #include <geoinr/core/error.h>
 #include <geoinr/core/sdm_metrics.h>
 
@@ -69,32 +71,6 @@ std::uint64_t countIn(const std::vector<double>& sorted, double a, double b)
     return static_cast<std::uint64_t>(last - first);
 }
 
-/** 1-based ranks, ties sharing their average rank (R's `rank`, ties.method = "average"). */
-std::vector<double> averageRanks(const std::vector<double>& values)
-{
-    const std::size_t n = values.size();
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(),
-              [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
-    std::vector<double> ranks(n);
-    for (std::size_t i = 0; i < n;)
-    {
-        std::size_t j = i;
-        while (j + 1 < n && values[order[j + 1]] == values[order[i]])
-        {
-            ++j;
-        }
-        const double midRank = (static_cast<double>(i) + static_cast<double>(j)) / 2.0 + 1.0;
-        for (std::size_t m = i; m <= j; ++m)
-        {
-            ranks[order[m]] = midRank;
-        }
-        i = j + 1;
-    }
-    return ranks;
-}
-
 /** Spearman's rank correlation; NaN when either side is constant or has fewer than 2 items. */
 double spearman(const std::vector<double>& x, const std::vector<double>& y)
 {
@@ -102,8 +78,8 @@ double spearman(const std::vector<double>& x, const std::vector<double>& y)
     {
         return kNaN;
     }
-    const auto rx = averageRanks(x);
-    const auto ry = averageRanks(y);
+    const auto rx = detail::averageRanks(x);
+    const auto ry = detail::averageRanks(y);
     const double n = static_cast<double>(x.size());
     const double meanX = std::accumulate(rx.begin(), rx.end(), 0.0) / n;
     const double meanY = std::accumulate(ry.begin(), ry.end(), 0.0) / n;
