@@ -195,13 +195,11 @@ void BM_TorchMm(benchmark::State& state)
 }
 BENCHMARK(BM_TorchMm)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-/** range(0) = species: the whole grid through GridPredictor::computeWindow, block by block, on
- *  the calling thread (pixel centres, lon/lat, encoder, network, sigmoid, band layout). */
-void BM_EngineWindow(benchmark::State& state)
+/** Times `grid` (a multiple of kBlock on both sides) through GridPredictor::computeWindow, block
+ *  by block, on the calling thread (pixel centres, lon/lat, encoder, network, sigmoid, bands). */
+void runEngineOverGrid(benchmark::State& state, const GridPredictor& predictor,
+                       const geoinr::rasters::RasterGrid& grid, std::int64_t species)
 {
-    const auto species = state.range(0);
-    const auto& predictor = g_models->predictor(species);
-    const auto grid = globalGrid(kGridSize);
     std::vector<float> out(static_cast<std::size_t>(kBlock) * kBlock *
                            static_cast<std::size_t>(predictor.bandCount()));
     for (auto _ : state)
@@ -217,16 +215,24 @@ void BM_EngineWindow(benchmark::State& state)
     }
     setPixelCounters(state, static_cast<double>(grid.width) * grid.height, species);
 }
+
+/** range(0) = species: the global lon/lat grid through the engine. */
+void BM_EngineWindow(benchmark::State& state)
+{
+    const auto species = state.range(0);
+    runEngineOverGrid(state, g_models->predictor(species), globalGrid(kGridSize), species);
+}
 BENCHMARK(BM_EngineWindow)->Arg(1)->Arg(100)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 /**
  * Args: species, locations per call. The same pixel count straight through
  * core::Predictor::predict, lon/lat prepared beforehand: the engine's time minus this is its grid
- * machinery. The engine makes one 65,536-location call per compute block; 8,192 shows what
- * smaller batches would gain (every [N x 256] intermediate of a 65,536 batch is 64 MiB, above
- * glibc's mmap threshold, so each one is a fresh mmap paid for in page faults). 8 MiB ones stay
- * in the heap, though glibc may still trim and refault them: run alone (a fresh heap) the 8,192
- * case is slower than after the other benchmarks, unless GLIBC_TUNABLES raises trim_threshold.
+ * machinery. Predictor::predict splits each call into batches of 8,192 locations, so the two
+ * chunk sizes now run the same batches; 65,536-row batches (before) made every [N x 256]
+ * intermediate 64 MiB, above glibc's mmap threshold, each a fresh mmap paid for in page faults.
+ * 8 MiB ones stay in the heap, though glibc may still trim and refault them: run alone (a fresh
+ * heap) this is slower than after the other benchmarks, unless GLIBC_TUNABLES raises
+ * trim_threshold.
  */
 void BM_PredictorOnly(benchmark::State& state)
 {
@@ -279,21 +285,7 @@ void BM_EngineWindowProjected(benchmark::State& state)
     spec.crs = "EPSG:3577";
     spec.extent = {-2'000'000.0, -5'000'000.0, 2'200'000.0, -1'000'000.0};
     spec.size = {kGridSize, kGridSize};
-    const auto grid = geoinr::rasters::resolveGrid(spec);
-    std::vector<float> out(static_cast<std::size_t>(kBlock) * kBlock *
-                           static_cast<std::size_t>(predictor.bandCount()));
-    for (auto _ : state)
-    {
-        for (int y = 0; y < grid.height; y += kBlock)
-        {
-            for (int x = 0; x < grid.width; x += kBlock)
-            {
-                predictor.computeWindow(grid, x, y, kBlock, kBlock, out.data());
-            }
-        }
-        benchmark::DoNotOptimize(out.data());
-    }
-    setPixelCounters(state, static_cast<double>(grid.width) * grid.height, species);
+    runEngineOverGrid(state, predictor, geoinr::rasters::resolveGrid(spec), species);
 }
 BENCHMARK(BM_EngineWindowProjected)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 

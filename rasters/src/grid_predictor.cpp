@@ -5,6 +5,7 @@
 #include <geoinr/core/error.h>
 #include <geoinr/core/predictor.h>
 #include <geoinr/core/runtime_info.h>
+#include <geoinr/core/training.h>
 #include <geoinr/rasters/covariates.h>
 #include <geoinr/rasters/gdal_init.h>
 #include <geoinr/rasters/grid_predictor.h>
@@ -25,6 +26,20 @@ namespace
 
 constexpr double kByteScale = 254.0;
 constexpr double kByteNodata = 255.0;
+
+/** The nodata value of bands holding `kind`. */
+double nodataOf(RangeOutput kind)
+{
+    switch (kind)
+    {
+    case RangeOutput::Probability:
+        return -1.0;
+    case RangeOutput::Logit:
+        return std::numeric_limits<double>::quiet_NaN();
+    default:
+        return kByteNodata;
+    }
+}
 
 /** The checkpoint's covariate description with user paths swapped in; null for coords models. */
 nlohmann::json covariateDescription(const core::Predictor& predictor,
@@ -78,7 +93,7 @@ std::vector<double> resolveThresholds(const core::Predictor& predictor,
     {
         throw InvalidArgument(fmt::format("threshold: binary output needs a probability in [0, 1] "
                                           "or a rule stored in the checkpoint ({})",
-                                          fmt::join(storedThresholdRules(), ", ")));
+                                          fmt::join(core::storedThresholdRules(), ", ")));
     }
     char* end = nullptr;
     const double value = std::strtod(text.c_str(), &end);
@@ -91,7 +106,7 @@ std::vector<double> resolveThresholds(const core::Predictor& predictor,
         }
         return std::vector<double>(species.size(), value);
     }
-    const auto& rules = storedThresholdRules();
+    const auto& rules = core::storedThresholdRules();
     if (std::find(rules.begin(), rules.end(), text) == rules.end())
     {
         throw InvalidArgument(fmt::format("threshold: '{}' is neither a probability nor a rule "
@@ -152,12 +167,6 @@ RangeOutput parseRangeOutput(const std::string& name)
     }
     throw InvalidArgument(
         fmt::format("output: expected probability, logit, byte or binary, got '{}'", name));
-}
-
-const std::vector<std::string>& storedThresholdRules()
-{
-    static const std::vector<std::string> rules = {"mtp", "presence_95", "presence_90", "max_tss"};
-    return rules;
 }
 
 /** What one thread needs: its own covariate readers and transform (neither is thread-safe). */
@@ -288,15 +297,7 @@ bool GridPredictor::byteBands() const
 }
 double GridPredictor::nodata() const
 {
-    switch (output())
-    {
-    case RangeOutput::Probability:
-        return -1.0;
-    case RangeOutput::Logit:
-        return std::numeric_limits<double>::quiet_NaN();
-    default:
-        return kByteNodata;
-    }
+    return nodataOf(output());
 }
 double GridPredictor::scale() const
 {
@@ -474,11 +475,7 @@ void GridPredictor::Impl::compute(Worker& wk, const RasterGrid& grid, int x0, in
     predictor->predict(wk.lonLat.data(), wk.env.data(), static_cast<std::int64_t>(kept), species,
                        wk.values.data(), kind);
 
-    const auto nodataValue = static_cast<float>(options.output == RangeOutput::Probability ? -1.0
-                                                : options.output == RangeOutput::Logit
-                                                    ? std::numeric_limits<double>::quiet_NaN()
-                                                    : kByteNodata);
-    std::fill(out, out + n * bands, nodataValue);
+    std::fill(out, out + n * bands, static_cast<float>(nodataOf(options.output)));
     for (std::size_t b = 0; b < bands; ++b)
     {
         float* band = out + b * n;

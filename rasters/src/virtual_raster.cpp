@@ -20,7 +20,7 @@ namespace
 class Fields
 {
   public:
-    Fields(const nlohmann::json& j, std::string path) : m_j(j), m_path(std::move(path)) {}
+    explicit Fields(std::string path) : m_path(std::move(path)) {}
 
     [[noreturn]] void fail(const std::string& field, const std::string& expected,
                            const nlohmann::json& got) const
@@ -55,10 +55,8 @@ class Fields
         }
         return (std::filesystem::path(m_path).parent_path() / p).lexically_normal().string();
     }
-    const nlohmann::json& root() const { return m_j; }
 
   private:
-    const nlohmann::json& m_j;
     std::string m_path;
 };
 
@@ -144,7 +142,7 @@ VirtualRasterSpec parseVirtualRaster(const std::string& text, const std::string&
     {
         throw InvalidArgument(fmt::format("{}: not valid JSON ({})", path, e.what()));
     }
-    Fields f(j, path);
+    Fields f(path);
     if (!j.is_object())
     {
         f.fail("(top level)", "a JSON object", j);

@@ -2,10 +2,23 @@
 #include "thresholds.h"
 
 #include <geoinr/core/sdm_metrics.h>
+#include <geoinr/core/training.h>
 
 #include <torch/torch.h>
 
 #include <cmath>
+
+namespace geoinr::core
+{
+
+const std::vector<std::string>& storedThresholdRules()
+{
+    // The keys fitThresholds writes, below.
+    static const std::vector<std::string> rules = {"mtp", "presence_95", "presence_90", "max_tss"};
+    return rules;
+}
+
+} // namespace geoinr::core
 
 namespace geoinr::core::training
 {

@@ -107,6 +107,14 @@ TrainReport trainRangeModel(const TrainingSet& data, const TrainOptions& options
                             const EnvGridData* envGrid = nullptr,
                             const ProgressSink& progress = {});
 
+/**
+ * Threshold rules that training stores in a checkpoint (metadata.thresholds, one value per
+ * species): "mtp" (minimum training presence), "presence_95" (keeps 95 % of the training
+ * presences), "presence_90" and "max_tss" (maximum sensitivity + specificity against
+ * pseudo-absences).
+ */
+const std::vector<std::string>& storedThresholdRules();
+
 /** "sphere", "valid_area", "target_group", "background" -> kind; InvalidArgument otherwise. */
 PseudoAbsenceKind parsePseudoAbsenceKind(const std::string& name);
 std::string pseudoAbsenceKindName(PseudoAbsenceKind kind);

@@ -33,18 +33,11 @@ enum class RangeOutput
 std::string rangeOutputName(RangeOutput kind);
 RangeOutput parseRangeOutput(const std::string& name);
 
-/**
- * Threshold rules stored in a checkpoint by training (metadata.thresholds, one value per species):
- * "mtp" (minimum training presence), "presence_95" (keeps 95 % of the training presences),
- * "presence_90" and "max_tss" (maximum sensitivity + specificity against pseudo-absences).
- */
-const std::vector<std::string>& storedThresholdRules();
-
 struct GridPredictorOptions
 {
     std::vector<std::string> species; ///< names; empty = every species of the model
     RangeOutput output = RangeOutput::Probability;
-    /** Binary: a probability ("0.5") or a stored rule name (storedThresholdRules()). */
+    /** Binary: a probability ("0.5") or a stored rule name (core::storedThresholdRules()). */
     std::string threshold;
     /** Optional raster: pixels where it is nodata, 0 or outside are nodata in the output. */
     std::string mask;
