@@ -4,6 +4,7 @@
 // independently; and cancellation of predictRangeRaster through its progress sink.
 #include "test_data.h"
 #include "test_util.h"
+#include "tiny_models.h"
 
 #include <geoinr/core/error.h>
 #include <geoinr/core/training.h>
@@ -444,42 +445,11 @@ TEST(TrainingInputs, CancellingThroughTheProgressSinkThrowsCancelled)
 // predictRangeRaster: cancellation
 // ------------------------------------------------------------------------------------------------
 
-namespace
-{
-
-/** A coordinate-only checkpoint (wrap + linear, 2 species, 1 epoch) written by core's trainer. */
-std::string trainTinyCheckpoint(const geoinr::test::TempDir& dir)
-{
-    geoinr::core::TrainingSet data;
-    data.speciesNames = {"Alpha", "Beta"};
-    const std::vector<std::array<float, 2>> pts = {{10, 45},   {11, 46},   {12, 44},  {9.5F, 45.5F},
-                                                   {-60, -10}, {-61, -11}, {-59, -9}, {-62, -12}};
-    for (std::size_t i = 0; i < pts.size(); ++i)
-    {
-        data.classIds.push_back(i < 4 ? 0 : 1);
-        data.lonLat.push_back(pts[i][0]);
-        data.lonLat.push_back(pts[i][1]);
-    }
-    geoinr::core::TrainOptions t;
-    t.model = {
-        {"input", "coords"}, {"encoder", {{"name", "wrap"}}}, {"network", {{"name", "linear"}}}};
-    t.epochs = 1;
-    t.threads = 1;
-    t.seed = 5;
-    t.checkpointPath = dir.file("tiny.ckpt");
-    const auto report = geoinr::core::trainRangeModel(data, t);
-    EXPECT_FALSE(report.cancelled);
-    EXPECT_TRUE(fs::exists(t.checkpointPath));
-    return t.checkpointPath;
-}
-
-} // namespace
-
 TEST(PredictRangeRaster, CancellingOnTheFirstProgressCallLeavesNoOutputOrTempFiles)
 {
     geoinr::test::TempDir dir;
     geoinr::rasters::PredictRasterOptions o;
-    o.checkpoint = trainTinyCheckpoint(dir);
+    o.checkpoint = geoinr::test::trainTinyCoordsModel(dir.path());
     o.output = dir.file("range.tif");
     o.grid.resolution = 5.0; // the globe: 72 x 36
     o.blockSize = 16;        // several tiles, so there is work left to cancel
