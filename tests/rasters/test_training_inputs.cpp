@@ -7,7 +7,6 @@
 #include "tiny_models.h"
 
 #include <geoinr/core/error.h>
-#include <geoinr/core/training.h>
 #include <geoinr/rasters/covariates.h>
 #include <geoinr/rasters/range_raster.h>
 #include <geoinr/rasters/training_inputs.h>
