@@ -4,14 +4,11 @@
 #include "geoinr_dataset.h"
 #include "predictor_cache.h"
 
-#include <geoinr/core/error.h>
 #include <geoinr/core/predictor.h>
 #include <geoinr/gdal_driver/register.h>
 #include <geoinr/rasters/virtual_raster.h>
 
 #include <cpl_string.h>
-#include <cpl_vsi.h>
-#include <fmt/format.h>
 #include <gdal_priv.h>
 
 #include <exception>
@@ -32,19 +29,6 @@ constexpr const char* kOpenOptions =
     "<Option name='THRESHOLD' type='string' description='Binary ranges: a probability, or a rule "
     "stored in the checkpoint (mtp, presence_95, presence_90, max_tss)'/>"
     "</OpenOptionList>";
-
-std::string readText(const char* path)
-{
-    GByte* data = nullptr;
-    vsi_l_offset size = 0;
-    if (!VSIIngestFile(nullptr, path, &data, &size, 1 << 20))
-    {
-        throw IoError(fmt::format("{}: cannot read (or larger than 1 MiB)", path));
-    }
-    std::string text(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size));
-    VSIFree(data);
-    return text;
-}
 
 void applyOpenOptions(CSLConstList options, rasters::VirtualRasterSpec& spec)
 {
@@ -105,7 +89,7 @@ GDALDataset* GeoInrDataset::Open(GDALOpenInfo* info)
     }
     try
     {
-        auto spec = rasters::parseVirtualRaster(readText(info->pszFilename), info->pszFilename);
+        auto spec = rasters::readVirtualRaster(info->pszFilename);
         applyOpenOptions(info->papszOpenOptions, spec);
         auto predictor = sharedPredictor(spec.checkpoint, spec.model);
         const auto& meta = predictor->predictor().header().at("metadata");

@@ -2,6 +2,7 @@
 #include <geoinr/core/error.h>
 #include <geoinr/rasters/virtual_raster.h>
 
+#include <cpl_vsi.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -9,8 +10,6 @@
 #include <cctype>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace geoinr::rasters
 {
@@ -253,57 +252,16 @@ VirtualRasterSpec parseVirtualRaster(const std::string& text, const std::string&
 
 VirtualRasterSpec readVirtualRaster(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
+    // Through GDAL's virtual file system, so /vsizip/, /vsicurl/ ... descriptors open too.
+    GByte* data = nullptr;
+    vsi_l_offset size = 0;
+    if (!VSIIngestFile(nullptr, path.c_str(), &data, &size, 1 << 20))
     {
-        throw IoError(fmt::format("{}: cannot open", path));
+        throw IoError(fmt::format("{}: cannot read (or larger than 1 MiB)", path));
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parseVirtualRaster(text.str(), path);
-}
-
-std::string virtualRasterText(const VirtualRasterSpec& spec)
-{
-    nlohmann::ordered_json j;
-    j[kVirtualRasterKey] = 1;
-    j["checkpoint"] = spec.checkpoint;
-    j["species"] = spec.model.species.empty() ? nlohmann::ordered_json("all")
-                                              : nlohmann::ordered_json(spec.model.species);
-    nlohmann::ordered_json grid;
-    grid["crs"] = spec.grid.crs;
-    if (!spec.grid.likeRaster.empty())
-    {
-        grid = {{"like", spec.grid.likeRaster}};
-    }
-    if (!spec.grid.extent.empty())
-    {
-        grid["extent"] = spec.grid.extent;
-    }
-    if (spec.grid.resolution > 0.0)
-    {
-        grid["resolution"] = spec.grid.resolution;
-    }
-    if (!spec.grid.size.empty())
-    {
-        grid["size"] = spec.grid.size;
-    }
-    j["grid"] = grid;
-    j["values"] = rangeOutputName(spec.model.output);
-    if (!spec.model.threshold.empty())
-    {
-        j["threshold"] = spec.model.threshold;
-    }
-    if (!spec.model.mask.empty())
-    {
-        j["mask"] = spec.model.mask;
-    }
-    if (!spec.model.covariatePaths.empty())
-    {
-        j["covariates"] = spec.model.covariatePaths;
-    }
-    j["block_size"] = spec.blockSize;
-    return j.dump(2) + "\n";
+    std::string text(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size));
+    VSIFree(data);
+    return parseVirtualRaster(text, path);
 }
 
 } // namespace geoinr::rasters

@@ -36,10 +36,7 @@ bool looksLikeVirtualRaster(const char* header, std::size_t size);
  */
 VirtualRasterSpec parseVirtualRaster(const std::string& text, const std::string& path);
 
-/** Reads and parses a descriptor; IoError when it cannot be read. */
+/** Reads (GDAL VSI paths too, up to 1 MiB) and parses a descriptor; IoError when unreadable. */
 VirtualRasterSpec readVirtualRaster(const std::string& path);
-
-/** Descriptor text for `spec` (paths written as given). */
-std::string virtualRasterText(const VirtualRasterSpec& spec);
 
 } // namespace geoinr::rasters
