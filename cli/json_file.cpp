@@ -1,27 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "json_file.h"
 
-#include <geoinr/core/error.h>
-
-#include <fmt/format.h>
-
-#include <cstdio>
-#include <fstream>
+#include <geoinr/core/text_file.h>
 
 namespace geoinr::cli
 {
 
 void writeJsonFile(const nlohmann::json& value, const std::string& path)
 {
-    if (path.empty())
+    if (!path.empty())
     {
-        return;
-    }
-    const auto tmp = path + ".tmp";
-    std::ofstream(tmp) << value.dump(2) << "\n";
-    if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    {
-        throw IoError(fmt::format("cannot write {}", path));
+        core::writeTextFileAtomically(path, value.dump(2) + "\n");
     }
 }
 

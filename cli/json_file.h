@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Writing a command's JSON results: to "<path>.tmp", then renamed into place.
+// Writing a command's JSON results atomically (core::writeTextFileAtomically).
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <geoinr/core/error.h>
+#include <geoinr/core/text_file.h>
 #include <geoinr/rasters/virtual_raster.h>
 
 #include <cpl_vsi.h>
@@ -262,6 +263,68 @@ VirtualRasterSpec readVirtualRaster(const std::string& path)
     std::string text(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size));
     VSIFree(data);
     return parseVirtualRaster(text, path);
+}
+
+std::string formatVirtualRaster(const VirtualRasterSpec& spec)
+{
+    // nlohmann::ordered_json keeps insertion order: the format key must come first.
+    nlohmann::ordered_json j;
+    j[kVirtualRasterKey] = 1;
+    j["checkpoint"] = spec.checkpoint;
+    if (spec.model.species.empty())
+    {
+        j["species"] = "all";
+    }
+    else if (spec.model.species.size() == 1)
+    {
+        j["species"] = spec.model.species.front();
+    }
+    else
+    {
+        j["species"] = spec.model.species;
+    }
+    nlohmann::ordered_json grid;
+    grid["crs"] = spec.grid.crs;
+    if (!spec.grid.extent.empty())
+    {
+        grid["extent"] = spec.grid.extent;
+    }
+    if (spec.grid.resolution > 0.0)
+    {
+        grid["resolution"] = spec.grid.resolution;
+    }
+    if (!spec.grid.size.empty())
+    {
+        grid["size"] = spec.grid.size;
+    }
+    if (!spec.grid.likeRaster.empty())
+    {
+        grid["like"] = spec.grid.likeRaster;
+    }
+    j["grid"] = grid;
+    j["values"] = rangeOutputName(spec.model.output);
+    if (!spec.model.threshold.empty())
+    {
+        j["threshold"] = spec.model.threshold;
+    }
+    if (!spec.model.mask.empty())
+    {
+        j["mask"] = spec.model.mask;
+    }
+    if (!spec.model.covariatePaths.empty())
+    {
+        j["covariates"] = spec.model.covariatePaths;
+    }
+    if (spec.blockSize != 256)
+    {
+        j["block_size"] = spec.blockSize;
+    }
+    return j.dump(2) + "\n";
+}
+
+void writeVirtualRaster(const VirtualRasterSpec& spec, const std::string& path)
+{
+    core::writeTextFileAtomically(path, formatVirtualRaster(spec));
 }
 
 } // namespace geoinr::rasters

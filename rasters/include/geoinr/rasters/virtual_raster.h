@@ -39,4 +39,13 @@ VirtualRasterSpec parseVirtualRaster(const std::string& text, const std::string&
 /** Reads (GDAL VSI paths too, up to 1 MiB) and parses a descriptor; IoError when unreadable. */
 VirtualRasterSpec readVirtualRaster(const std::string& path);
 
+/**
+ * Descriptor text for `spec` (format version 1, key first so GDAL identifies it; paths written as
+ * given, defaults left out). parseVirtualRaster(formatVirtualRaster(s), p) gives back `s`.
+ */
+std::string formatVirtualRaster(const VirtualRasterSpec& spec);
+
+/** Writes formatVirtualRaster(spec) to `path` atomically; IoError naming `path` on failure. */
+void writeVirtualRaster(const VirtualRasterSpec& spec, const std::string& path);
+
 } // namespace geoinr::rasters
