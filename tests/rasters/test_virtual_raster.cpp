@@ -76,7 +76,8 @@ TEST(VirtualRasterFormat, WritesAtomicallyAndReadsBack)
     const auto path = dir.file("range.geoinr");
     geoinr::rasters::writeVirtualRaster(fullSpec(), path);
     EXPECT_EQ(geoinr::rasters::readVirtualRaster(path).model.species, fullSpec().model.species);
-    EXPECT_EQ(std::distance(fs::directory_iterator(fs::path(dir.path())), fs::directory_iterator{}), 1);
+    EXPECT_EQ(std::distance(fs::directory_iterator(fs::path(dir.path())), fs::directory_iterator{}),
+              1);
 
     const auto missingFolder = dir.file("no_such_folder/range.geoinr");
     try
@@ -88,5 +89,6 @@ TEST(VirtualRasterFormat, WritesAtomicallyAndReadsBack)
     {
         EXPECT_NE(std::string(e.what()).find(missingFolder), std::string::npos) << e.what();
     }
-    EXPECT_EQ(std::distance(fs::directory_iterator(fs::path(dir.path())), fs::directory_iterator{}), 1);
+    EXPECT_EQ(std::distance(fs::directory_iterator(fs::path(dir.path())), fs::directory_iterator{}),
+              1);
 }

@@ -7,7 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace geoinr::rasters
 {
@@ -30,5 +32,32 @@ struct PresenceAbsenceOptions
  */
 nlohmann::json evaluatePresenceAbsence(const PresenceAbsenceOptions& options,
                                        const core::ProgressSink& progress = {});
+
+/**
+ * Long-format survey records, as a GIS point layer holds them: one row per (site, species) with
+ * 1 (present) or 0 (absent). The QGIS plugin's Evaluate algorithm fills this from a layer.
+ */
+struct SurveyRecords
+{
+    std::vector<std::string> species;  ///< per record
+    std::vector<double> lon, lat;      ///< per record, WGS84 degrees
+    std::vector<std::uint8_t> present; ///< per record, 1 or 0
+    /** Raw values of tableCovariateColumns(...) per record ([n x names], NaN = missing); only
+     *  models trained on table covariates need them. */
+    std::vector<std::string> covariateNames;
+    std::vector<double> covariates;
+};
+
+/** The raw table columns a model trained on table covariates needs at evaluation sites, from
+ *  its checkpoint's metadata.covariates; empty for raster and coordinate-only models. */
+std::vector<std::string> tableCovariateColumns(const nlohmann::json& checkpointCovariates);
+
+/**
+ * Per-species ROC-AUC and AP of `records` (same JSON as evaluatePresenceAbsence, with
+ * "species_unknown_records": records of species the model does not have, skipped and counted).
+ * Throws InvalidArgument for mismatched sizes or a missing table covariate.
+ */
+nlohmann::json evaluateSurveyRecords(const std::string& checkpoint, const SurveyRecords& records,
+                                     const core::ProgressSink& progress = {});
 
 } // namespace geoinr::rasters
