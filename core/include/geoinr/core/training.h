@@ -115,6 +115,10 @@ TrainReport trainRangeModel(const TrainingSet& data, const TrainOptions& options
  */
 const std::vector<std::string>& storedThresholdRules();
 
+/** The loss names GeoINR accepts, SINR's spelling: an_full, an_ssdl, an_slds, me_full, me_ssdl,
+ *  me_slds, gp. */
+const std::vector<std::string>& presenceOnlyLossNames();
+
 /** "sphere", "valid_area", "target_group", "background" -> kind; InvalidArgument otherwise. */
 PseudoAbsenceKind parsePseudoAbsenceKind(const std::string& name);
 std::string pseudoAbsenceKindName(PseudoAbsenceKind kind);

@@ -4,6 +4,8 @@
 // by -H(1 - p). eps = 1e-5 sits inside every log, as in SINR.
 #pragma once
 
+#include <geoinr/core/training.h>
+
 #include <torch/types.h>
 
 #include <string>
@@ -17,9 +19,7 @@ inline constexpr double kLossEps = 1e-5;
 /** SINR's default positive weight lambda. */
 inline constexpr double kDefaultPositiveWeight = 2048.0;
 
-/** The loss names GeoINR accepts, SINR's spelling: an_full, an_ssdl, an_slds, me_full, me_ssdl,
- *  me_slds, gp. */
-const std::vector<std::string>& presenceOnlyLossNames();
+// presenceOnlyLossNames() is declared in the torch-free <geoinr/core/training.h>.
 
 /** What a loss needs computed besides the logits of the observed species. */
 struct LossNeeds
