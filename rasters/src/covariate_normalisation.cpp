@@ -58,8 +58,26 @@ void CovariateStack::fitNormalisation(const std::vector<double>& samples)
     }
     if (count == 0)
     {
+        // Name the covariates that are empty everywhere (e.g. a raster without valid pixels in
+        // the sampled area): that is what the user has to fix.
+        const auto names = featureNames();
+        std::vector<std::string> empty;
+        for (std::size_t f = 0; f < width; ++f)
+        {
+            bool any = false;
+            for (std::size_t i = 0; i < n && !any; ++i)
+            {
+                any = std::isfinite(samples[i * width + f]);
+            }
+            if (!any)
+            {
+                empty.push_back(names[f]);
+            }
+        }
         throw InvalidArgument(fmt::format(
-            "fitNormalisation: none of the {} sample rows has a value for every feature", n));
+            "covariates: none of {} sampled locations has a value for every covariate{}", n,
+            empty.empty() ? std::string(" (their valid areas do not overlap)")
+                          : fmt::format("; no valid pixel at all in: {}", fmt::join(empty, ", "))));
     }
     std::vector<double> mean(width);
     std::vector<double> sq(width, 0.0);
