@@ -129,10 +129,11 @@ void GeoInrAlgorithm::addGridParameters()
         QObject::tr("Area to map. Empty: the bounds of the model's covariate rasters "
                     "(the globe for coordinate-only models); required for projected "
                     "CRSs."));
+    // Optional with a default: qgis_process insists on non-optional CRS parameters.
     addWithHelp(new QgsProcessingParameterCrs(param::kCrs, QObject::tr("Output CRS"),
-                                              QStringLiteral("EPSG:4326")),
-                QObject::tr("CRS of the output grid; pixel centres are transformed to longitude "
-                            "and latitude with PROJ."));
+                                              QStringLiteral("EPSG:4326"), true),
+                QObject::tr("CRS of the output grid (default EPSG:4326); pixel centres are "
+                            "transformed to longitude and latitude with PROJ."));
     auto* res = new QgsProcessingParameterNumber(
         param::kResolution, QObject::tr("Pixel size (CRS units, 0 = automatic)"),
         QgsProcessingParameterNumber::Double, 0.0, true, 0.0);
@@ -145,7 +146,11 @@ rasters::GridSpec GeoInrAlgorithm::gridFrom(const QVariantMap& parameters,
                                             QgsProcessingContext& context) const
 {
     rasters::GridSpec grid;
-    const auto crs = parameterAsCrs(parameters, param::kCrs, context);
+    auto crs = parameterAsCrs(parameters, param::kCrs, context);
+    if (!crs.isValid() && !parameters.value(param::kCrs).isValid())
+    {
+        crs = QgsCoordinateReferenceSystem(QStringLiteral("EPSG:4326"));
+    }
     if (!crs.isValid())
     {
         throw QgsProcessingException(QObject::tr("Output CRS: not a valid coordinate system"));
