@@ -3,6 +3,8 @@
 
 #include <geoinr/core/error.h>
 
+#include <QMap>
+
 #include <algorithm>
 #include <numeric>
 
@@ -39,10 +41,25 @@ QString modelSummaryHtml(const nlohmann::json& h)
     const auto env = meta.value("env_features", nlohmann::json::array());
     if (!env.empty())
     {
+        // One-hot columns "biome=3" are shown once per layer: "biome (14 classes)".
         QStringList names;
+        QMap<QString, int> levels;
         for (const auto& e : env)
         {
-            names << QString::fromStdString(e.get<std::string>());
+            const auto name = QString::fromStdString(e.get<std::string>());
+            const auto base = name.section(QLatin1Char('='), 0, 0);
+            if (name.contains(QLatin1Char('=')) && levels[base]++ > 0)
+            {
+                continue;
+            }
+            names << base;
+        }
+        for (auto& n : names)
+        {
+            if (levels.value(n) > 0)
+            {
+                n = QObject::tr("%1 (%2 classes)").arg(n).arg(levels.value(n));
+            }
         }
         s += field(QObject::tr("Covariates"), names.join(QStringLiteral(", ")));
     }

@@ -10,6 +10,9 @@
 #include <geoinr/rasters/range_raster.h>
 #include <geoinr/rasters/virtual_raster.h>
 
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QListView>
@@ -17,6 +20,7 @@
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <qgsapplication.h>
 #include <qgscolorrampshader.h>
 #include <qgscoordinatetransform.h>
 #include <qgsexception.h>
@@ -230,8 +234,7 @@ bool RangeDock::selectSpecies(const QString& species)
         spec.checkpoint = toStd(m_checkpoint);
         spec.model.species = {toStd(species)};
         m_allSpecies->predictor().speciesIndex(spec.model.species.front()); // names near misses
-        const auto path = m_descriptors.filePath(
-            toQ(rasters::speciesFileName(spec.model.species.front()) + ".geoinr"));
+        const auto path = descriptorPath(species);
         rasters::writeVirtualRaster(spec, toStd(path));
         auto* layer =
             new QgsRasterLayer(path, tr("Range: %1").arg(species), QStringLiteral("gdal"));
@@ -269,6 +272,20 @@ bool RangeDock::selectSpecies(const QString& species)
         showError(toQ(e.what()));
         return false;
     }
+}
+
+QString RangeDock::descriptorPath(const QString& species) const
+{
+    const QDir folder(QgsApplication::qgisSettingsDirPath() + QStringLiteral("geoinr/ranges"));
+    folder.mkpath(QStringLiteral("."));
+    // One file per (checkpoint, species): the hash keeps models with the same species apart.
+    const auto model = QString::fromLatin1(
+        QCryptographicHash::hash(QFileInfo(m_checkpoint).absoluteFilePath().toUtf8(),
+                                 QCryptographicHash::Sha1)
+            .toHex()
+            .left(10));
+    return folder.filePath(toQ(rasters::speciesFileName(toStd(species))) + QStringLiteral("_") +
+                           model + QStringLiteral(".geoinr"));
 }
 
 void RangeDock::setThreshold(double probability)

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <QPointer>
-#include <QTemporaryDir>
 #include <qgsdockwidget.h>
 
 #include <memory>
@@ -68,6 +67,10 @@ class RangeDock : public QgsDockWidget
     void showError(const QString& message);
     void applyRenderer();
     void onCanvasClicked(const QgsPointXY& point);
+    /** Where the .geoinr of a shown range goes: the QGIS profile's geoinr/ranges folder, so a
+     *  saved project reopens the layer (a temporary file would vanish, and QGIS warns on exit
+     *  about layers in temporary folders). */
+    QString descriptorPath(const QString& species) const;
 
     QgsMapCanvas* m_canvas = nullptr;
     QgsFileWidget* m_checkpointWidget = nullptr;
@@ -84,7 +87,6 @@ class RangeDock : public QgsDockWidget
 
     QString m_checkpoint;
     std::shared_ptr<rasters::GridPredictor> m_allSpecies; ///< for "what lives here"
-    QTemporaryDir m_descriptors;                          ///< .geoinr files of shown ranges
     QPointer<QgsRasterLayer> m_layer;
 };
 
