@@ -18,15 +18,10 @@ data="$resources/demo/bradypus"
     --categorical biome --input env+coords --pseudo-absences valid_area --pos-weight 16 \
     --epochs 300 --threads 1 --seed 0 -q -o "$work/bradypus.ckpt"
 
-# C++ plugins load from searchPathsForPlugins when enabled under [Plugins] (case matters).
+# Installed into a throwaway profile with the documented install script.
 profiles="$work/profiles"
-mkdir -p "$profiles/profiles/default/QGIS"
-cat >"$profiles/profiles/default/QGIS/QGIS3.ini" <<INI
-[Plugins]
-libgeoinrplugin=true
-[plugins]
-searchPathsForPlugins=$build/qgisplugins
-INI
+GEOINR_BUILD_DIR="$build" "$here/../../scripts/install_qgis_plugin.sh" --profiles-path "$profiles" \
+    --no-build >/dev/null
 
 # QGIS asks on exit about layers under the temporary folder; the profile (where the dock keeps its
 # .geoinr files) lives in $work, so give QGIS a temporary folder beside it, not above it.
