@@ -201,4 +201,43 @@ ValueChoice GeoInrAlgorithm::valuesFrom(const QVariantMap& parameters,
     return v;
 }
 
+void GeoInrAlgorithm::addPointLayerParameters(const QString& layerTitle, const QString& layerHelp,
+                                              const QString& speciesFieldHelp)
+{
+    addWithHelp(
+        new QgsProcessingParameterFeatureSource(QStringLiteral("INPUT"), layerTitle,
+                                                QList<int>() << QgsProcessing::TypeVectorPoint),
+        layerHelp);
+    addWithHelp(new QgsProcessingParameterField(
+                    QStringLiteral("SPECIES_FIELD"), QObject::tr("Species field"), QVariant(),
+                    QStringLiteral("INPUT"), QgsProcessingParameterField::Any, false, true),
+                speciesFieldHelp);
+    addWithHelp(new QgsProcessingParameterString(QStringLiteral("SPECIES_NAME"),
+                                                 QObject::tr("Species name (no species field)"),
+                                                 QVariant(), false, true),
+                QObject::tr("One species name for every point, when the layer holds a single "
+                            "species and has no species field."));
+}
+
+std::unique_ptr<QgsProcessingFeatureSource>
+GeoInrAlgorithm::pointSourceFrom(const QVariantMap& parameters, QgsProcessingContext& context) const
+{
+    std::unique_ptr<QgsProcessingFeatureSource> source(
+        parameterAsSource(parameters, QStringLiteral("INPUT"), context));
+    if (!source)
+    {
+        throw QgsProcessingException(invalidSourceError(parameters, QStringLiteral("INPUT")));
+    }
+    return source;
+}
+
+PointFields GeoInrAlgorithm::speciesFieldsFrom(const QVariantMap& parameters,
+                                               QgsProcessingContext& context) const
+{
+    PointFields fields;
+    fields.speciesField = parameterAsString(parameters, QStringLiteral("SPECIES_FIELD"), context);
+    fields.singleSpecies = parameterAsString(parameters, QStringLiteral("SPECIES_NAME"), context);
+    return fields;
+}
+
 } // namespace geoinr::qgis

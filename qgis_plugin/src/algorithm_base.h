@@ -4,6 +4,8 @@
 // parameters of the prediction algorithms (same names and help everywhere).
 #pragma once
 
+#include "point_layer_reader.h"
+
 #include <geoinr/core/progress.h>
 #include <geoinr/rasters/raster_grid.h>
 
@@ -12,6 +14,7 @@
 #include <qgsprocessingalgorithm.h>
 #include <qgsprocessingfeedback.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -71,6 +74,16 @@ class GeoInrAlgorithm : public QgsProcessingAlgorithm
 
     void addValueParameters();
     ValueChoice valuesFrom(const QVariantMap& parameters, QgsProcessingContext& context) const;
+
+    /** Adds INPUT (a point layer in any CRS), SPECIES_FIELD and SPECIES_NAME. */
+    void addPointLayerParameters(const QString& layerTitle, const QString& layerHelp,
+                                 const QString& speciesFieldHelp);
+    /** The INPUT source; QgsProcessingException when it cannot be loaded. */
+    std::unique_ptr<QgsProcessingFeatureSource>
+    pointSourceFrom(const QVariantMap& parameters, QgsProcessingContext& context) const;
+    /** SPECIES_FIELD and SPECIES_NAME. */
+    PointFields speciesFieldsFrom(const QVariantMap& parameters,
+                                  QgsProcessingContext& context) const;
 };
 
 /** Parameter names shared by the algorithms. */

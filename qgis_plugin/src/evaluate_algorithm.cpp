@@ -79,18 +79,9 @@ QString EvaluateAlgorithm::shortHelpString() const
 void EvaluateAlgorithm::initAlgorithm(const QVariantMap&)
 {
     addCheckpointParameter();
-    addWithHelp(new QgsProcessingParameterFeatureSource(
-                    QStringLiteral("INPUT"), QObject::tr("Presence-absence points"),
-                    QList<int>() << QgsProcessing::TypeVectorPoint),
-                QObject::tr("Survey sites, any CRS: one point per site and species."));
-    addWithHelp(new QgsProcessingParameterField(
-                    QStringLiteral("SPECIES_FIELD"), QObject::tr("Species field"), QVariant(),
-                    QStringLiteral("INPUT"), QgsProcessingParameterField::Any, false, true),
-                QObject::tr("Field with the species name (as in the model)."));
-    addWithHelp(new QgsProcessingParameterString(QStringLiteral("SPECIES_NAME"),
-                                                 QObject::tr("Species name (no species field)"),
-                                                 QVariant(), false, true),
-                QObject::tr("One species for every point, when the layer has no species field."));
+    addPointLayerParameters(QObject::tr("Presence-absence points"),
+                            QObject::tr("Survey sites, any CRS: one point per site and species."),
+                            QObject::tr("Field with the species name (as in the model)."));
     addWithHelp(new QgsProcessingParameterField(
                     QStringLiteral("PRESENCE_FIELD"), QObject::tr("Presence field (1/0)"),
                     QVariant(), QStringLiteral("INPUT"), QgsProcessingParameterField::Numeric),
@@ -113,15 +104,8 @@ QVariantMap EvaluateAlgorithm::run(const QVariantMap& parameters, QgsProcessingC
                                    QgsProcessingFeedback* feedback)
 {
     const auto checkpoint = checkpointFrom(parameters, context);
-    std::unique_ptr<QgsProcessingFeatureSource> source(
-        parameterAsSource(parameters, QStringLiteral("INPUT"), context));
-    if (!source)
-    {
-        throw QgsProcessingException(invalidSourceError(parameters, QStringLiteral("INPUT")));
-    }
-    PointFields fields;
-    fields.speciesField = parameterAsString(parameters, QStringLiteral("SPECIES_FIELD"), context);
-    fields.singleSpecies = parameterAsString(parameters, QStringLiteral("SPECIES_NAME"), context);
+    const auto source = pointSourceFrom(parameters, context);
+    auto fields = speciesFieldsFrom(parameters, context);
     fields.presenceField = parameterAsString(parameters, QStringLiteral("PRESENCE_FIELD"), context);
     // A model trained on table covariates needs those columns at the sites, by name.
     const auto model = core::Predictor::load(checkpoint);

@@ -72,19 +72,9 @@ QString TrainAlgorithm::shortHelpString() const
 
 void TrainAlgorithm::initAlgorithm(const QVariantMap&)
 {
-    addWithHelp(new QgsProcessingParameterFeatureSource(
-                    QStringLiteral("INPUT"), QObject::tr("Occurrence points"),
-                    QList<int>() << QgsProcessing::TypeVectorPoint),
-                QObject::tr("Presence records of one or many species, in any CRS."));
-    addWithHelp(new QgsProcessingParameterField(
-                    QStringLiteral("SPECIES_FIELD"), QObject::tr("Species field"), QVariant(),
-                    QStringLiteral("INPUT"), QgsProcessingParameterField::Any, false, true),
-                QObject::tr("Field holding the species name of each point."));
-    addWithHelp(new QgsProcessingParameterString(QStringLiteral("SPECIES_NAME"),
-                                                 QObject::tr("Species name (no species field)"),
-                                                 QVariant(), false, true),
-                QObject::tr("One species name for every point, when the layer holds a single "
-                            "species and has no species field."));
+    addPointLayerParameters(QObject::tr("Occurrence points"),
+                            QObject::tr("Presence records of one or many species, in any CRS."),
+                            QObject::tr("Field holding the species name of each point."));
     addWithHelp(new QgsProcessingParameterMultipleLayers(
                     QStringLiteral("COVARIATES"), QObject::tr("Covariate rasters"),
                     QgsProcessing::TypeRaster, QVariant(), true),
@@ -157,15 +147,8 @@ void TrainAlgorithm::initAlgorithm(const QVariantMap&)
 QVariantMap TrainAlgorithm::run(const QVariantMap& parameters, QgsProcessingContext& context,
                                 QgsProcessingFeedback* feedback)
 {
-    std::unique_ptr<QgsProcessingFeatureSource> source(
-        parameterAsSource(parameters, QStringLiteral("INPUT"), context));
-    if (!source)
-    {
-        throw QgsProcessingException(invalidSourceError(parameters, QStringLiteral("INPUT")));
-    }
-    PointFields fields;
-    fields.speciesField = parameterAsString(parameters, QStringLiteral("SPECIES_FIELD"), context);
-    fields.singleSpecies = parameterAsString(parameters, QStringLiteral("SPECIES_NAME"), context);
+    const auto source = pointSourceFrom(parameters, context);
+    const auto fields = speciesFieldsFrom(parameters, context);
     const auto layerName = source->sourceName();
     const auto records =
         readPointRecords(*source, layerName, fields, context.transformContext(), feedback);
