@@ -103,6 +103,21 @@ void addModelOptions(CLI::App* cmd, TrainArgs& a)
                     "LibTorch threads (default: half the cores; OpenBLAS uses all of them)");
     cmd->add_option("--resume", t.resumeFrom, "continue a cancelled run from its checkpoint");
     cmd->add_flag("-q,--quiet", a.quiet, "no progress output");
+    // Data-parallel training: defaults come from the launcher's environment (torchrun, Slurm).
+    auto& d = t.distributed;
+    cmd->add_option("--world-size", d.worldSize,
+                    "processes training together (default: $WORLD_SIZE or $SLURM_NTASKS, else 1)")
+        ->capture_default_str();
+    cmd->add_option("--rank", d.rank, "this process's rank (default: $RANK or $SLURM_PROCID)")
+        ->capture_default_str();
+    cmd->add_option("--master-addr", d.masterAddr, "rank 0's host (default: $MASTER_ADDR)")
+        ->capture_default_str();
+    cmd->add_option("--master-port", d.masterPort, "rank 0's TCP port (default: $MASTER_PORT)")
+        ->capture_default_str();
+    cmd->add_option("--dist-timeout", d.timeoutSeconds,
+                    "seconds before a silent rank fails the others (default: "
+                    "$GEOINR_DIST_TIMEOUT)")
+        ->capture_default_str();
 }
 
 void runTrain(TrainArgs& a)
@@ -121,6 +136,11 @@ void runTrain(TrainArgs& a)
         t.threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency() / 2));
     }
     t.checkpointPath = a.output;
+    core::validateDistributed(t.distributed);
+    const bool leader = t.distributed.rank == 0;
+    a.quiet = a.quiet || !leader; // one progress bar: rank 0's
+    a.inputs.shardIndex = t.distributed.rank;
+    a.inputs.shardCount = t.distributed.worldSize;
     core::reuseLargeAllocations();
     auto progress = makeTerminalProgress(a.quiet);
     if (!a.quiet)
@@ -146,10 +166,15 @@ void runTrain(TrainArgs& a)
                                     "(continue with --resume {})",
                                     report.stepsCompleted, a.output, a.output));
     }
-    fmt::print("trained {} epochs ({} steps) in {:.1f} s, {:.0f} samples/s, final loss {:.4f}\n"
+    if (!leader)
+    {
+        return; // rank 0 wrote the checkpoint and reports
+    }
+    fmt::print("trained {} epochs ({} steps) in {:.1f} s, {:.0f} samples/s{}, final loss {:.4f}\n"
                "checkpoint: {}\n",
                report.epochsCompleted, report.stepsCompleted, report.seconds,
-               report.samplesPerSecond, report.finalLoss, a.output);
+               report.samplesPerSecond, t.distributed.enabled() ? " on rank 0" : "",
+               report.finalLoss, a.output);
 }
 
 } // namespace
@@ -157,6 +182,7 @@ void runTrain(TrainArgs& a)
 void addTrainCommand(CLI::App& app)
 {
     auto args = std::make_shared<TrainArgs>();
+    args->options.distributed = core::distributedFromEnvironment();
     auto* cmd = app.add_subcommand(
         "train", "Train a range model from presence-only records (SINR-style) into a checkpoint");
     addInputOptions(cmd, *args);

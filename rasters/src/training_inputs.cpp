@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Preparation of training inputs: occurrences + covariates -> core::TrainingSet and friends.
+#include <geoinr/core/distributed.h>
 #include <geoinr/core/error.h>
 #include <geoinr/rasters/training_inputs.h>
 
@@ -277,6 +278,20 @@ TrainingInputs prepareTrainingInputs(const TrainingInputOptions& options,
                               "choose rasters or table columns");
     }
     std::size_t droppedNoData = 0;
+    // This rank's contiguous share of the records (all of them in a single process).
+    const auto keepShard = [&options](OccurrenceTable& table)
+    {
+        if (options.shardCount <= 1)
+        {
+            return;
+        }
+        const auto [begin, end] = core::shardRange(table.size(), options.shardIndex,
+                                                   options.shardCount);
+        std::vector<bool> keep(table.size(), false);
+        std::fill(keep.begin() + static_cast<std::ptrdiff_t>(begin),
+                  keep.begin() + static_cast<std::ptrdiff_t>(end), true);
+        filterRows(table, keep);
+    };
     if (!options.tableCovariates.empty())
     {
         out.covariates = prepareTableCovariates(presences, hasBackground ? &background : nullptr,
@@ -284,6 +299,7 @@ TrainingInputs prepareTrainingInputs(const TrainingInputOptions& options,
         const auto c = presences.covariateNames.size();
         const auto keep = completeRows(presences.covariates, presences.size(), c);
         droppedNoData = filterRows(presences, keep);
+        keepShard(presences);
         out.data.envNames = presences.covariateNames;
         out.data.env = toFloat(presences.covariates);
         if (hasBackground)
@@ -311,6 +327,7 @@ TrainingInputs prepareTrainingInputs(const TrainingInputOptions& options,
             out.grid.drawMask = maskCells(options.pseudoAbsenceMask, out.grid);
         }
         core::reportProgress(progress, 0.8, "sampling covariates at the records");
+        keepShard(presences);
         out.data.envNames = stack.featureNames();
         out.data.env = sampleCompleteRows(stack, presences, options.resampling, droppedNoData);
         if (hasBackground)
@@ -326,10 +343,11 @@ TrainingInputs prepareTrainingInputs(const TrainingInputOptions& options,
     }
     else
     {
+        keepShard(presences);
         out.covariates = {{"kind", "none"}, {"features", nlohmann::json::array()}};
     }
     out.summary["records_dropped_no_covariates"] = droppedNoData;
-    if (presences.size() == 0)
+    if (presences.size() == 0 && options.shardCount <= 1)
     {
         throw InvalidArgument(fmt::format("{}: no usable presence records (read {}, skipped {}, "
                                           "without covariates {})",
@@ -344,6 +362,10 @@ TrainingInputs prepareTrainingInputs(const TrainingInputOptions& options,
         out.background.lonLat = lonLatOf(background);
     }
     out.summary["records_used"] = presences.size();
+    if (options.shardCount > 1)
+    {
+        out.summary["shard"] = {{"index", options.shardIndex}, {"count", options.shardCount}};
+    }
     out.summary["species"] = presences.speciesNames.size();
     core::reportProgress(progress, 1.0, "inputs ready");
     return out;

@@ -49,31 +49,54 @@ nlohmann::json valueOrNull(double v)
 
 } // namespace
 
+torch::Tensor ownSpeciesProbabilities(RangeModelImpl& model, const LocationBatch& presences,
+                                      const torch::Tensor& classIds, bool usesEnv)
+{
+    c10::InferenceMode inference;
+    const bool wasTraining = model.is_training();
+    model.eval();
+    const auto ids = classIds.to(torch::kCPU, torch::kLong).contiguous();
+    const auto n = presences.lonLat.size(0);
+    auto out = torch::empty({n}, torch::kFloat64);
+    const std::int64_t chunk = 8192;
+    for (std::int64_t start = 0; start < n; start += chunk)
+    {
+        const auto m = std::min(chunk, n - start);
+        LocationBatch part{presences.lonLat.narrow(0, start, m),
+                           usesEnv ? presences.env.narrow(0, start, m) : torch::Tensor()};
+        const auto p = probabilities(model, part, usesEnv);
+        out.narrow(0, start, m).copy_(p.gather(1, ids.narrow(0, start, m).unsqueeze(1)).squeeze(1));
+    }
+    model.train(wasTraining);
+    return out;
+}
+
 nlohmann::json fitThresholds(RangeModelImpl& model, const LocationBatch& presences,
                              const torch::Tensor& classIds, const LocationBatch& pseudoAbsences,
                              bool usesEnv)
+{
+    return fitThresholdsFromPresenceScores(
+        model, ownSpeciesProbabilities(model, presences, classIds, usesEnv), classIds,
+        pseudoAbsences, usesEnv);
+}
+
+nlohmann::json fitThresholdsFromPresenceScores(RangeModelImpl& model,
+                                               const torch::Tensor& presenceProbabilities,
+                                               const torch::Tensor& classIds,
+                                               const LocationBatch& pseudoAbsences, bool usesEnv)
 {
     c10::InferenceMode inference;
     const bool wasTraining = model.is_training();
     model.eval();
     const auto species = model.numClasses();
-    // Presence scores: each record's own species only, grouped by species.
+    // Presence scores grouped by species, in record order.
     std::vector<std::vector<double>> present(static_cast<std::size_t>(species));
-    const auto ids = classIds.to(torch::kCPU).contiguous();
-    const auto* id = ids.data_ptr<std::int64_t>();
-    const std::int64_t chunk = 8192;
-    for (std::int64_t start = 0; start < presences.lonLat.size(0); start += chunk)
+    const auto ids = classIds.to(torch::kCPU, torch::kLong).contiguous();
+    const auto scores0 = presenceProbabilities.to(torch::kCPU, torch::kFloat64).contiguous();
+    for (std::int64_t i = 0; i < ids.size(0); ++i)
     {
-        const auto m = std::min(chunk, presences.lonLat.size(0) - start);
-        LocationBatch part{presences.lonLat.narrow(0, start, m),
-                           usesEnv ? presences.env.narrow(0, start, m) : torch::Tensor()};
-        const auto p = probabilities(model, part, usesEnv).contiguous();
-        const auto* pp = p.data_ptr<double>();
-        for (std::int64_t i = 0; i < m; ++i)
-        {
-            const auto s = id[start + i];
-            present[static_cast<std::size_t>(s)].push_back(pp[i * species + s]);
-        }
+        present[static_cast<std::size_t>(ids.data_ptr<std::int64_t>()[i])].push_back(
+            scores0.data_ptr<double>()[i]);
     }
     const auto absent = probabilities(model, pseudoAbsences, usesEnv).contiguous();
     const auto numAbsent = absent.size(0);

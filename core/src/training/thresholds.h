@@ -23,4 +23,14 @@ nlohmann::json fitThresholds(RangeModelImpl& model, const LocationBatch& presenc
                              const torch::Tensor& classIds, const LocationBatch& pseudoAbsences,
                              bool usesEnv);
 
+/** The probability of each record's own species at its location: [N] float64 on the CPU. */
+torch::Tensor ownSpeciesProbabilities(RangeModelImpl& model, const LocationBatch& presences,
+                                      const torch::Tensor& classIds, bool usesEnv);
+
+/** fitThresholds from ownSpeciesProbabilities (of every rank's records, in record order). */
+nlohmann::json fitThresholdsFromPresenceScores(RangeModelImpl& model,
+                                               const torch::Tensor& presenceProbabilities,
+                                               const torch::Tensor& classIds,
+                                               const LocationBatch& pseudoAbsences, bool usesEnv);
+
 } // namespace geoinr::core::training

@@ -4,6 +4,7 @@
 #include "../device.h"
 #include "adam.h"
 #include "env_grid.h"
+#include "process_group.h"
 #include "pseudo_absences.h"
 #include "step_random.h"
 #include "thresholds.h"
@@ -100,10 +101,11 @@ void checkOutputFolder(const std::string& checkpointPath)
 }
 
 /** SINR's per-class cap: shuffle once (seeded), keep a record while its class has < cap, sort. */
-std::vector<std::int64_t> cappedRecords(const TrainingSet& data, std::int64_t cap,
+std::vector<std::int64_t> cappedRecords(const std::vector<std::int64_t>& classIds,
+                                        std::size_t numSpecies, std::int64_t cap,
                                         std::uint64_t seed)
 {
-    std::vector<std::int64_t> order(data.size());
+    std::vector<std::int64_t> order(classIds.size());
     std::iota(order.begin(), order.end(), 0);
     if (cap < 0)
     {
@@ -111,11 +113,11 @@ std::vector<std::int64_t> cappedRecords(const TrainingSet& data, std::int64_t ca
     }
     std::mt19937_64 rng(seed ^ 0x9472ULL);
     std::shuffle(order.begin(), order.end(), rng);
-    std::vector<std::int64_t> counts(data.speciesNames.size(), 0);
+    std::vector<std::int64_t> counts(numSpecies, 0);
     std::vector<std::int64_t> kept;
     for (auto i : order)
     {
-        auto& c = counts[static_cast<std::size_t>(data.classIds[static_cast<std::size_t>(i)])];
+        auto& c = counts[static_cast<std::size_t>(classIds[static_cast<std::size_t>(i)])];
         if (c < cap)
         {
             ++c;
@@ -216,9 +218,17 @@ class Trainer
                                       "covariates");
             }
         }
+        if (options.distributed.enabled())
+        {
+            m_group = std::make_unique<training::ProcessGroup>(options.distributed);
+        }
         loadData();
+        // Target-group pseudo-absences come from every rank's records, as in one process.
+        const bool gatherPool =
+            m_group && options.pseudoAbsences == PseudoAbsenceKind::TargetGroup;
         m_sampler = std::make_unique<training::PseudoAbsenceSampler>(
-            options, m_usesEnv, m_observations, background, m_envGrid.get(), m_device);
+            options, m_usesEnv, gatherPool ? allObservations() : m_observations, background,
+            m_envGrid.get(), m_device);
     }
 
     TrainReport run(const ProgressSink& progress)
@@ -230,8 +240,23 @@ class Trainer
         }
         else if (m_model->encoder())
         {
-            m_model->encoder()->fitToLocations(
-                m_observations.lonLat.to(torch::kCPU, torch::kFloat64));
+            const auto lonLat = m_group ? gathered(m_observations.lonLat) : m_observations.lonLat;
+            m_model->encoder()->fitToLocations(lonLat.to(torch::kCPU, torch::kFloat64));
+        }
+        if (m_group)
+        {
+            // Same seed gives the same initial weights everywhere; make it certain.
+            torch::NoGradGuard noGrad;
+            std::vector<torch::Tensor> state;
+            for (const auto& p : m_model->parameters())
+            {
+                state.push_back(p);
+            }
+            for (const auto& b : m_model->buffers())
+            {
+                state.push_back(b);
+            }
+            m_group->broadcastFromRank0(state);
         }
         m_model->to(m_device);
         if (!m_adam)
@@ -244,7 +269,7 @@ class Trainer
   private:
     void loadData()
     {
-        m_records = cappedRecords(m_data, m_options.capPerSpecies, m_options.seed);
+        selectRecords();
         const auto idx = torch::tensor(m_records, torch::kLong);
         const auto n = static_cast<std::int64_t>(m_data.size());
         const auto lonLat =
@@ -264,6 +289,69 @@ class Trainer
         }
     }
 
+    /**
+     * m_records (this process's records after the per-species cap) and where they sit among all
+     * ranks' capped records (m_localBegin, m_globalRecords), with every capped record's class id.
+     * Ranks hold contiguous shards in rank order, so the global order is a single run's order
+     * and the cap picks the same records whatever the number of ranks.
+     */
+    void selectRecords()
+    {
+        std::vector<std::int64_t> local(m_data.classIds.begin(), m_data.classIds.end());
+        const auto numSpecies = m_data.speciesNames.size();
+        if (!m_group)
+        {
+            m_records = cappedRecords(local, numSpecies, m_options.capPerSpecies, m_options.seed);
+            m_globalRecords = static_cast<std::int64_t>(m_records.size());
+            std::vector<std::int64_t> kept;
+            for (auto i : m_records)
+            {
+                kept.push_back(local[static_cast<std::size_t>(i)]);
+            }
+            m_globalClassIds = torch::tensor(kept, torch::kLong);
+            return;
+        }
+        const auto ids = torch::tensor(local, torch::kLong);
+        const auto all = m_group->allGatherRows(ids.reshape({-1, 1})).reshape({-1}).contiguous();
+        const auto counts =
+            m_group->allGatherRows(torch::tensor({ids.size(0)}, torch::kLong)).contiguous();
+        std::int64_t offset = 0;
+        for (int r = 0; r < m_group->rank(); ++r)
+        {
+            offset += counts.data_ptr<std::int64_t>()[r];
+        }
+        std::vector<std::int64_t> allIds(all.data_ptr<std::int64_t>(),
+                                         all.data_ptr<std::int64_t>() + all.numel());
+        const auto kept = cappedRecords(allIds, numSpecies, m_options.capPerSpecies, m_options.seed);
+        m_records.clear();
+        m_localBegin = -1;
+        std::vector<std::int64_t> keptIds;
+        for (std::size_t k = 0; k < kept.size(); ++k)
+        {
+            keptIds.push_back(allIds[static_cast<std::size_t>(kept[k])]);
+            if (kept[k] >= offset && kept[k] < offset + ids.size(0))
+            {
+                m_localBegin = m_localBegin < 0 ? static_cast<std::int64_t>(k) : m_localBegin;
+                m_records.push_back(kept[k] - offset);
+            }
+        }
+        m_globalRecords = static_cast<std::int64_t>(kept.size());
+        m_globalClassIds = torch::tensor(keptIds, torch::kLong);
+        m_localBegin = std::max<std::int64_t>(m_localBegin, 0);
+    }
+
+    /** Rows of every rank, in rank order (this process's rows when there is no group). */
+    torch::Tensor gathered(const torch::Tensor& local)
+    {
+        return m_group ? m_group->allGatherRows(local.to(torch::kCPU)).to(m_device) : local;
+    }
+
+    LocationBatch allObservations()
+    {
+        return {gathered(m_observations.lonLat),
+                m_usesEnv ? gathered(m_observations.env) : torch::Tensor()};
+    }
+
     std::vector<std::pair<std::string, torch::Tensor>> namedParameters()
     {
         std::vector<std::pair<std::string, torch::Tensor>> out;
@@ -279,16 +367,42 @@ class Trainer
         return m_model->encodeInputs(b.lonLat, m_usesEnv ? b.env : torch::Tensor(), false);
     }
 
+    /** This process's part of a step's global batch. */
+    struct BatchPart
+    {
+        std::int64_t globalSize = 0;  ///< records in the step over all ranks
+        torch::Tensor positions;      ///< their positions in the global batch; undefined = all
+        torch::Tensor globalClassIds; ///< class ids of the whole global batch
+    };
+
+    /** Rows `positions` of a batch drawn for the whole global batch. */
+    static LocationBatch rowsOf(const LocationBatch& all, const torch::Tensor& positions)
+    {
+        if (!positions.defined())
+        {
+            return all;
+        }
+        return {all.lonLat.index_select(0, positions),
+                all.env.defined() ? all.env.index_select(0, positions) : torch::Tensor()};
+    }
+
+    /**
+     * The loss of this process's records, scaled so that the sum over ranks is the loss of the
+     * global batch (every loss is a mean over batch rows). Pseudo-absences and "other species"
+     * are drawn for the whole global batch from the step's generator, as one process would, and
+     * each rank keeps the rows paired with its records: the same draws whatever the world size.
+     */
     torch::Tensor stepLoss(const LocationBatch& obs, const torch::Tensor& ids,
-                           torch::Generator& gen)
+                           torch::Generator& gen, const BatchPart& part)
     {
         const auto b = ids.size(0);
         auto& net = *m_model->network();
         LossInputs in;
         in.classIds = ids;
+        const double share = static_cast<double>(b) / static_cast<double>(part.globalSize);
         if (m_needs.allSpeciesAtObserved || m_needs.observedSpeciesAtRandom)
         {
-            const auto neg = m_sampler->sample(b, gen);
+            const auto neg = rowsOf(m_sampler->sample(part.globalSize, gen), part.positions);
             // Observed and random locations in one pass, as SINR does.
             const auto input = torch::cat({networkInput(obs), networkInput(neg)}, 0);
             if (m_needs.allSpeciesAtObserved)
@@ -305,17 +419,41 @@ class Trainer
         else
         {
             const auto feats = net.features(networkInput(obs));
-            const auto other =
-                drawOtherSpecies(ids.to(torch::kCPU), m_model->numClasses(), gen).to(m_device);
+            auto other = drawOtherSpecies(part.globalClassIds.to(torch::kCPU),
+                                          m_model->numClasses(), gen);
+            if (part.positions.defined())
+            {
+                other = other.index_select(0, part.positions.to(torch::kCPU));
+            }
+            other = other.to(m_device);
             in.positiveLogits = rowLogits(net, feats, ids);
             in.otherAtObservedLogits = rowLogits(net, feats, other);
         }
-        return presenceOnlyLoss(m_options.loss, in, m_options.positiveWeight);
+        const auto loss = presenceOnlyLoss(m_options.loss, in, m_options.positiveWeight);
+        return share == 1.0 ? loss : loss * share;
+    }
+
+    /** Sums the gradients and `values` over the ranks (gradients of parameters a rank did not
+     *  reach count as zeros), so every rank applies the same update. */
+    void synchronise(torch::Tensor& values)
+    {
+        std::vector<torch::Tensor> tensors;
+        for (auto& p : m_model->parameters())
+        {
+            if (!p.grad().defined())
+            {
+                p.mutable_grad() = torch::zeros_like(p);
+            }
+            tensors.push_back(p.grad());
+        }
+        tensors.push_back(values);
+        m_group->allReduceSum(tensors);
     }
 
     TrainReport loop(TrainingState state, const ProgressSink& progress)
     {
-        const auto n = static_cast<std::int64_t>(m_records.size());
+        const auto n = m_globalRecords;
+        const auto localEnd = m_localBegin + static_cast<std::int64_t>(m_records.size());
         const auto stepsPerEpoch = (n + m_options.batchSize - 1) / m_options.batchSize;
         const auto totalSteps = stepsPerEpoch * m_options.epochs;
         TrainReport report;
@@ -338,15 +476,39 @@ class Trainer
                 // (A different seed than `gen`'s, so masks and pseudo-absences are not correlated.)
                 torch::manual_seed(gen.current_seed() ^ 0x5DEECE66DULL);
                 const auto first = step * m_options.batchSize;
-                const auto idx = perm.narrow(0, first, std::min(m_options.batchSize, n - first));
-                LocationBatch obs{m_observations.lonLat.index_select(0, idx),
-                                  m_usesEnv ? m_observations.env.index_select(0, idx)
-                                            : torch::Tensor()};
-                const auto loss = stepLoss(obs, m_classIds.index_select(0, idx), gen);
+                const auto batch = perm.narrow(0, first, std::min(m_options.batchSize, n - first));
+                BatchPart part{batch.size(0), torch::Tensor(), torch::Tensor()};
+                auto idx = batch;
+                if (m_group)
+                {
+                    // This rank's records among the global batch, and where they sit in it.
+                    part.positions =
+                        ((batch >= m_localBegin) & (batch < localEnd)).nonzero().squeeze(1);
+                    part.globalClassIds = m_globalClassIds.index_select(0, batch.to(torch::kCPU));
+                    idx = batch.index_select(0, part.positions) - m_localBegin;
+                }
+                else
+                {
+                    part.globalClassIds = m_globalClassIds.index_select(0, batch.to(torch::kCPU));
+                }
                 m_adam->zeroGrad();
-                loss.backward();
+                double value = 0.0;
+                if (idx.size(0) > 0)
+                {
+                    LocationBatch obs{m_observations.lonLat.index_select(0, idx),
+                                      m_usesEnv ? m_observations.env.index_select(0, idx)
+                                                : torch::Tensor()};
+                    const auto loss = stepLoss(obs, m_classIds.index_select(0, idx), gen, part);
+                    loss.backward();
+                    value = loss.item<double>();
+                }
+                if (m_group)
+                {
+                    auto total = torch::tensor({static_cast<float>(value)});
+                    synchronise(total);
+                    value = total.item<double>();
+                }
                 m_adam->step(lr);
-                const auto value = loss.item<double>();
                 if (!std::isfinite(value))
                 {
                     throw Error(fmt::format("training diverged: loss is {} at epoch {} step {}; "
@@ -365,7 +527,7 @@ class Trainer
                 const auto msg =
                     fmt::format("epoch {}/{} loss {:.4f} {:.0f} samples/s", epoch + 1,
                                 m_options.epochs, epochLoss / epochSteps, report.samplesPerSecond);
-                if (progress && !progress(done, msg))
+                if (stopRequested(progress, done, msg))
                 {
                     report.cancelled = true;
                     report.finalLoss = epochLoss / epochSteps;
@@ -385,22 +547,47 @@ class Trainer
         return report;
     }
 
+    /** The progress sink's answer; with a group, any rank asking to stop stops them all at the
+     *  same step (rank 0 then writes the resumable checkpoint). */
+    bool stopRequested(const ProgressSink& progress, double done, const std::string& msg)
+    {
+        const bool here = progress && !progress(done, msg);
+        if (!m_group)
+        {
+            return here;
+        }
+        auto flag = torch::tensor({here ? 1.0F : 0.0F});
+        m_group->allReduceSum({flag});
+        return flag.item<float>() > 0.0F;
+    }
+
     void save(const TrainingState& state, bool complete)
     {
         if (m_options.checkpointPath.empty())
         {
             return;
         }
+        // Thresholds need every rank's records: computed by all, written by rank 0.
+        const auto thresholds = complete ? thresholdsOfTrainedModel() : nlohmann::json();
+        if (m_group && m_group->rank() != 0)
+        {
+            m_group->barrier(); // rank 0 is writing
+            return;
+        }
         auto metadata = m_options.metadata;
         metadata["species"] = m_data.speciesNames;
         metadata["env_features"] = m_data.envNames;
         metadata["training"] = optionsJson(m_options);
-        metadata["training"]["records_used"] = static_cast<std::int64_t>(m_records.size());
+        metadata["training"]["records_used"] = m_globalRecords;
+        if (m_group)
+        {
+            metadata["training"]["world_size"] = m_group->worldSize();
+        }
         metadata["training_state"] = {
             {"epoch", state.epoch}, {"step", state.step}, {"complete", complete}};
         if (complete)
         {
-            metadata["thresholds"] = thresholdsOfTrainedModel();
+            metadata["thresholds"] = thresholds;
         }
         m_model->to(torch::kCPU);
         NamedTensors extra;
@@ -413,6 +600,10 @@ class Trainer
         }
         saveCheckpoint(m_options.checkpointPath, *m_model, metadata, extra);
         m_model->to(m_device);
+        if (m_group)
+        {
+            m_group->barrier(); // the others wait until the checkpoint is in place
+        }
     }
 
     /** Thresholds for binary maps; pseudo-absences from their own seeded stream (epoch -2). */
@@ -420,8 +611,16 @@ class Trainer
     {
         auto gen = training::stepGenerator(m_options.seed, -2, 0);
         const auto pseudoAbsences = m_sampler->sample(kThresholdPseudoAbsences, gen);
-        return training::fitThresholds(*m_model, m_observations, m_classIds, pseudoAbsences,
-                                       m_usesEnv);
+        if (!m_group)
+        {
+            return training::fitThresholds(*m_model, m_observations, m_classIds, pseudoAbsences,
+                                           m_usesEnv);
+        }
+        const auto local =
+            training::ownSpeciesProbabilities(*m_model, m_observations, m_classIds, m_usesEnv);
+        const auto all = m_group->allGatherRows(local.reshape({-1, 1})).reshape({-1});
+        return training::fitThresholdsFromPresenceScores(*m_model, all, m_globalClassIds,
+                                                         pseudoAbsences, m_usesEnv);
     }
 
     TrainingState resume()
@@ -476,7 +675,11 @@ class Trainer
     std::unique_ptr<training::EnvGrid> m_envGrid;
     std::unique_ptr<training::PseudoAbsenceSampler> m_sampler;
     std::unique_ptr<training::Adam> m_adam;
-    std::vector<std::int64_t> m_records;
+    std::unique_ptr<training::ProcessGroup> m_group; ///< null for a single process
+    std::vector<std::int64_t> m_records;             ///< this process's records after the cap
+    std::int64_t m_localBegin = 0;    ///< their first position among all ranks' capped records
+    std::int64_t m_globalRecords = 0; ///< capped records over all ranks
+    torch::Tensor m_globalClassIds;   ///< [m_globalRecords] class ids (CPU)
     LocationBatch m_observations;
     torch::Tensor m_classIds;
 };

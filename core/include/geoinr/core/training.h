@@ -3,6 +3,7 @@
 // as plain buffers prepared by rasters/ (occurrences, covariates) and a checkpoint comes out.
 #pragma once
 
+#include <geoinr/core/distributed.h>
 #include <geoinr/core/progress.h>
 
 #include <nlohmann/json.hpp>
@@ -82,6 +83,9 @@ struct TrainOptions
     int threads = 0;            ///< LibTorch intra-op threads; 0 = leave LibTorch's setting
     std::string checkpointPath; ///< written at the end, and when cancelled (resumable)
     std::string resumeFrom;     ///< a checkpoint written by a cancelled run
+    /** Data-parallel training: `data` is then this rank's shard (shardRange of the records, in
+     *  order); gradients are all-reduced so every rank holds the same weights; rank 0 writes. */
+    DistributedOptions distributed;
     nlohmann::json metadata = nlohmann::json::object(); ///< stored in the checkpoint
 };
 

@@ -30,6 +30,11 @@ struct TrainingInputOptions
     /** Resolution (degrees) of the lon/lat grid used to draw random pseudo-absences with
      *  covariates; 0 = 1/500 of the first raster's larger lon/lat side, at least 1 arc-minute. */
     double gridResolutionDeg = 0.0;
+    /** Data-parallel training: keep only records core::shardRange(n, shardIndex, shardCount) of
+     *  the usable records (after thinning; table covariates are normalised over all of them
+     *  first), so each rank samples covariates for its own share only. */
+    int shardIndex = 0;
+    int shardCount = 1;
 };
 
 struct TrainingInputs
