@@ -285,8 +285,8 @@ TrainingInputs prepareTrainingInputs(const TrainingInputOptions& options,
         {
             return;
         }
-        const auto [begin, end] = core::shardRange(table.size(), options.shardIndex,
-                                                   options.shardCount);
+        const auto [begin, end] =
+            core::shardRange(table.size(), options.shardIndex, options.shardCount);
         std::vector<bool> keep(table.size(), false);
         std::fill(keep.begin() + static_cast<std::ptrdiff_t>(begin),
                   keep.begin() + static_cast<std::ptrdiff_t>(end), true);

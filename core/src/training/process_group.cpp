@@ -51,8 +51,8 @@ ProcessGroup::ProcessGroup(const DistributedOptions& options) : m_impl(std::make
         glooOptions->timeout = timeout;
         glooOptions->devices.push_back(
             c10d::ProcessGroupGloo::createDeviceForHostname(options.masterAddr));
-        m_impl->group = c10::make_intrusive<c10d::ProcessGroupGloo>(
-            m_impl->store, options.rank, options.worldSize, glooOptions);
+        m_impl->group = c10::make_intrusive<c10d::ProcessGroupGloo>(m_impl->store, options.rank,
+                                                                    options.worldSize, glooOptions);
     }
     catch (const std::exception& e)
     {
@@ -65,9 +65,15 @@ ProcessGroup::ProcessGroup(const DistributedOptions& options) : m_impl(std::make
 
 ProcessGroup::~ProcessGroup() = default;
 
-int ProcessGroup::rank() const { return m_impl->options.rank; }
+int ProcessGroup::rank() const
+{
+    return m_impl->options.rank;
+}
 
-int ProcessGroup::worldSize() const { return m_impl->options.worldSize; }
+int ProcessGroup::worldSize() const
+{
+    return m_impl->options.worldSize;
+}
 
 void ProcessGroup::allReduceSum(const std::vector<torch::Tensor>& tensors)
 {
@@ -156,6 +162,9 @@ void ProcessGroup::broadcastFromRank0(const std::vector<torch::Tensor>& tensors)
     }
 }
 
-void ProcessGroup::barrier() { m_impl->wait(m_impl->group->barrier(), "barrier"); }
+void ProcessGroup::barrier()
+{
+    m_impl->wait(m_impl->group->barrier(), "barrier");
+}
 
 } // namespace geoinr::core::training

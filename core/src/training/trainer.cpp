@@ -224,8 +224,7 @@ class Trainer
         }
         loadData();
         // Target-group pseudo-absences come from every rank's records, as in one process.
-        const bool gatherPool =
-            m_group && options.pseudoAbsences == PseudoAbsenceKind::TargetGroup;
+        const bool gatherPool = m_group && options.pseudoAbsences == PseudoAbsenceKind::TargetGroup;
         m_sampler = std::make_unique<training::PseudoAbsenceSampler>(
             options, m_usesEnv, gatherPool ? allObservations() : m_observations, background,
             m_envGrid.get(), m_device);
@@ -322,7 +321,8 @@ class Trainer
         }
         std::vector<std::int64_t> allIds(all.data_ptr<std::int64_t>(),
                                          all.data_ptr<std::int64_t>() + all.numel());
-        const auto kept = cappedRecords(allIds, numSpecies, m_options.capPerSpecies, m_options.seed);
+        const auto kept =
+            cappedRecords(allIds, numSpecies, m_options.capPerSpecies, m_options.seed);
         m_records.clear();
         m_localBegin = -1;
         std::vector<std::int64_t> keptIds;
@@ -419,8 +419,8 @@ class Trainer
         else
         {
             const auto feats = net.features(networkInput(obs));
-            auto other = drawOtherSpecies(part.globalClassIds.to(torch::kCPU),
-                                          m_model->numClasses(), gen);
+            auto other =
+                drawOtherSpecies(part.globalClassIds.to(torch::kCPU), m_model->numClasses(), gen);
             if (part.positions.defined())
             {
                 other = other.index_select(0, part.positions.to(torch::kCPU));

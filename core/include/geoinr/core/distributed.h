@@ -13,10 +13,10 @@ namespace geoinr::core
 struct DistributedOptions
 {
     int rank = 0;
-    int worldSize = 1;                     ///< 1 = a single process (no group)
-    std::string masterAddr = "127.0.0.1";  ///< rank 0's host (runs the TCP store)
-    int masterPort = 29500;                ///< TCP store port on masterAddr
-    int timeoutSeconds = 300;              ///< a rank that stops answering fails the others then
+    int worldSize = 1;                    ///< 1 = a single process (no group)
+    std::string masterAddr = "127.0.0.1"; ///< rank 0's host (runs the TCP store)
+    int masterPort = 29500;               ///< TCP store port on masterAddr
+    int timeoutSeconds = 300;             ///< a rank that stops answering fails the others then
 
     bool enabled() const { return worldSize > 1; }
 };
