@@ -20,6 +20,7 @@ int main(int argc, char** argv)
     geoinr::cli::addNetworksCommand(app);
     geoinr::cli::addTrainCommand(app);
     geoinr::cli::addPredictCommand(app);
+    geoinr::cli::addMosaicCommand(app);
     geoinr::cli::addEvaluateCommand(app);
     geoinr::cli::addInfoCommand(app);
     geoinr::cli::addSphereFitCommand(app);

@@ -16,6 +16,7 @@ void addSphereFitCommand(CLI::App& app);
 void addTrainCommand(CLI::App& app);
 void addInfoCommand(CLI::App& app);
 void addPredictCommand(CLI::App& app);
+void addMosaicCommand(CLI::App& app);
 void addEvaluateCommand(CLI::App& app);
 
 /** Multi-line version report: GeoINR, LibTorch, BLAS, threads, CUDA, GDAL, PROJ. */

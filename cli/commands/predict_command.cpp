@@ -3,12 +3,17 @@
 #include "../terminal_progress.h"
 #include "commands.h"
 
+#include <geoinr/core/collective.h>
+#include <geoinr/core/distributed.h>
 #include <geoinr/core/error.h>
 #include <geoinr/rasters/range_raster.h>
 
 #include <fmt/format.h>
 
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <tuple>
 
 namespace geoinr::cli
 {
@@ -23,7 +28,64 @@ struct PredictArgs
     std::vector<std::string> covariates; ///< NAME=PATH
     bool logits = false;
     bool quiet = false;
+    std::string part;                  ///< "i/N"
+    bool merge = false;                ///< launcher mode: also merge the parts into --output
+    core::DistributedOptions launcher; ///< from WORLD_SIZE, RANK, MASTER_ADDR, MASTER_PORT
 };
+
+/** "i/N" -> {i, N}; InvalidArgument naming --part otherwise. */
+std::pair<int, int> parsePart(const std::string& text)
+{
+    int i = -1, n = 0;
+    char extra = 0;
+    if (std::sscanf(text.c_str(), "%d/%d%c", &i, &n, &extra) != 2 || n < 1 || i < 0 || i >= n)
+    {
+        throw InvalidArgument(fmt::format("--part {}: expected i/N with 0 <= i < N", text));
+    }
+    return {i, n};
+}
+
+/** range.tif -> range.part1of4.tif (and range.vrt for the mosaic). */
+std::string withSuffix(const std::string& path, const std::string& suffix, const std::string& ext)
+{
+    const auto p = std::filesystem::path(path);
+    return (p.parent_path() / (p.stem().string() + suffix + ext)).string();
+}
+
+/**
+ * Under a launcher (WORLD_SIZE > 1, no --part): every rank writes part RANK of WORLD_SIZE, they
+ * meet, and rank 0 writes <output stem>.vrt over the parts (and, with --merge, --output).
+ */
+void predictAsRank(PredictArgs& a, const core::ProgressSink& progress)
+{
+    const auto& d = a.launcher;
+    const auto finalOutput = a.options.output;
+    const auto partName = [&](int i)
+    {
+        return withSuffix(finalOutput, fmt::format(".part{}of{}", i, d.worldSize), ".tif");
+    };
+    a.options.part = d.rank;
+    a.options.parts = d.worldSize;
+    a.options.output = partName(d.rank);
+    core::Collective group(d);
+    rasters::predictRangeRaster(a.options, progress);
+    group.barrier(); // every part is complete (renamed into place)
+    if (d.rank != 0)
+    {
+        return;
+    }
+    rasters::MosaicOptions m;
+    for (int i = 0; i < d.worldSize; ++i)
+    {
+        m.parts.push_back(partName(i));
+    }
+    m.vrt = withSuffix(finalOutput, "", ".vrt");
+    m.merged = a.merge ? finalOutput : "";
+    m.format = a.options.format;
+    rasters::mosaicParts(m, progress);
+    fmt::print("wrote {} parts, mosaic {}{}\n", d.worldSize, m.vrt,
+               m.merged.empty() ? "" : ", merged " + m.merged);
+}
 
 /** Species names, one per line ('#' comments and blank lines skipped). */
 std::vector<std::string> readSpeciesFile(const std::string& path)
@@ -87,6 +149,8 @@ void finish(PredictArgs& a)
 void addPredictCommand(CLI::App& app)
 {
     auto a = std::make_shared<PredictArgs>();
+    a->launcher = core::distributedFromEnvironment();
+    a->launcher.timeoutSeconds = 3600; // parts of big grids take a while; dead ranks fail fast
     auto& o = a->options;
     auto* cmd = app.add_subcommand(
         "predict", "Predict range maps from a checkpoint into a GeoTIFF or COG (one band per "
@@ -124,10 +188,28 @@ void addPredictCommand(CLI::App& app)
     cmd->add_option("--device", o.device, "cpu or cuda (the network on the GPU)")
         ->capture_default_str();
     cmd->add_flag("-q,--quiet", a->quiet, "no progress output");
+    cmd->add_option("--part", a->part,
+                    "i/N: write only part i of N bands of rows (jobs started by a scheduler); "
+                    "join them with geoinr mosaic");
+    cmd->add_flag("--merge", a->merge,
+                  "under a launcher (WORLD_SIZE > 1): also merge the parts into --output");
+    cmd->add_option("--dist-timeout", a->launcher.timeoutSeconds,
+                    "under a launcher: seconds rank 0 waits for the other parts")
+        ->capture_default_str();
     cmd->callback(
         [a]
         {
             finish(*a);
+            if (!a->part.empty())
+            {
+                std::tie(a->options.part, a->options.parts) = parsePart(a->part);
+            }
+            else if (a->launcher.enabled())
+            {
+                core::validateDistributed(a->launcher);
+                predictAsRank(*a, makeTerminalProgress(a->quiet || a->launcher.rank != 0));
+                return;
+            }
             const auto files =
                 rasters::predictRangeRaster(a->options, makeTerminalProgress(a->quiet));
             if (files.size() == 1)

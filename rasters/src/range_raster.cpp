@@ -2,6 +2,7 @@
 // Multithreaded tiled writer of a GridPredictor onto a grid (GeoTIFF, then COG if asked).
 #include "gdal_util.h"
 
+#include <geoinr/core/distributed.h>
 #include <geoinr/core/error.h>
 #include <geoinr/core/predictor.h>
 #include <geoinr/rasters/gdal_init.h>
@@ -17,6 +18,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <numeric>
 #include <thread>
 #include <unistd.h>
 
@@ -121,11 +123,11 @@ std::unique_ptr<GDALDataset> createTiff(const GridPredictor& p, const RasterGrid
  */
 void fillTiles(const GridPredictor& p, const RasterGrid& grid,
                const std::vector<std::unique_ptr<GDALDataset>>& files, int blockSize, int threads,
-               const core::ProgressSink& progress)
+               const core::ProgressSink& progress, int firstRow, int rows)
 {
     const int bandsPerFile = p.bandCount() / static_cast<int>(files.size());
     const int tilesX = (grid.width + blockSize - 1) / blockSize;
-    const int tilesY = (grid.height + blockSize - 1) / blockSize;
+    const int tilesY = (rows + blockSize - 1) / blockSize;
     const long total = static_cast<long>(tilesX) * tilesY;
     std::atomic<long> next{0};
     std::atomic<bool> stop{false};
@@ -143,10 +145,11 @@ void fillTiles(const GridPredictor& p, const RasterGrid& grid,
                 const int x0 = static_cast<int>(t % tilesX) * blockSize;
                 const int y0 = static_cast<int>(t / tilesX) * blockSize;
                 const int w = std::min(blockSize, grid.width - x0);
-                const int h = std::min(blockSize, grid.height - y0);
+                const int h = std::min(blockSize, rows - y0);
                 const auto n = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
                 buffer.resize(n * static_cast<std::size_t>(p.bandCount()));
-                p.computeWindow(grid, x0, y0, w, h, buffer.data());
+                // File rows y0.. are grid rows firstRow + y0.. (a part of the grid).
+                p.computeWindow(grid, x0, firstRow + y0, w, h, buffer.data());
                 if (p.byteBands())
                 {
                     bytes.assign(buffer.begin(), buffer.end());
@@ -251,16 +254,30 @@ void writeFiles(const GridPredictor& p, const RasterGrid& grid, const RasterWrit
                             ? o.threads
                             : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     const int bandsPerFile = outputs.size() == 1 ? p.bandCount() : 1;
+    // A part covers a band of rows; its file's grid starts at the band's first row.
+    const auto [firstRow, endRow] =
+        partRows(grid.height, o.part, o.parts, std::lcm(o.blockSize, GridPredictor::kComputeBlock));
+    auto fileGrid = grid;
+    fileGrid.height = endRow - firstRow;
+    fileGrid.geoTransform[0] += firstRow * grid.geoTransform[2];
+    fileGrid.geoTransform[3] += firstRow * grid.geoTransform[5];
     std::vector<std::unique_ptr<TempFile>> tiffs;
     std::vector<std::unique_ptr<GDALDataset>> files;
     for (std::size_t f = 0; f < outputs.size(); ++f)
     {
         tiffs.push_back(
             std::make_unique<TempFile>(fmt::format("{}.tmp-{}.tif", outputs[f], getpid())));
-        files.push_back(createTiff(p, grid, o, tiffs.back()->path(),
+        files.push_back(createTiff(p, fileGrid, o, tiffs.back()->path(),
                                    static_cast<int>(f) * bandsPerFile, bandsPerFile));
+        if (o.parts > 1)
+        {
+            files.back()->SetMetadataItem("GEOINR_PART",
+                                          fmt::format("{}/{}", o.part, o.parts).c_str());
+            files.back()->SetMetadataItem("GEOINR_GRID",
+                                          fmt::format("{} {}", grid.width, grid.height).c_str());
+        }
     }
-    fillTiles(p, grid, files, o.blockSize, threads, progress);
+    fillTiles(p, grid, files, o.blockSize, threads, progress, firstRow, fileGrid.height);
     for (std::size_t f = 0; f < outputs.size(); ++f)
     {
         if (o.format == "GTiff")
@@ -285,6 +302,24 @@ void writeRangeRaster(const GridPredictor& p, const RasterGrid& grid, const Rast
     writeFiles(p, grid, o, {o.output}, progress);
 }
 
+std::pair<int, int> partRows(int height, int part, int parts, int unit)
+{
+    if (parts < 1 || part < 0 || part >= parts)
+    {
+        throw InvalidArgument(
+            fmt::format("--part {}/{}: expected i/N with 0 <= i < N", part, parts));
+    }
+    const int units = (height + unit - 1) / unit;
+    if (parts > units)
+    {
+        throw InvalidArgument(fmt::format("--part {}/{}: the grid has only {} bands of {} rows; "
+                                          "use at most {} parts",
+                                          part, parts, units, unit, units));
+    }
+    const auto [first, last] = core::shardRange(static_cast<std::size_t>(units), part, parts);
+    return {static_cast<int>(first) * unit, std::min(height, static_cast<int>(last) * unit)};
+}
+
 std::string speciesFileName(const std::string& species)
 {
     std::string out;
@@ -307,7 +342,13 @@ std::vector<std::string> predictRangeRaster(const PredictRasterOptions& o,
     write.threads = o.threads;
     write.checkpoint = o.checkpoint;
     write.output = o.output;
+    write.part = o.part;
+    write.parts = o.parts;
     validate(write);
+    if (o.parts > 1 && o.perSpeciesFiles)
+    {
+        throw InvalidArgument("--part cannot be combined with --per-species (yet)");
+    }
     const auto model = core::Predictor::load(o.checkpoint, o.device);
     const auto& meta = model->header().at("metadata");
     const auto grid = resolveGrid(o.grid, meta.value("covariates", nlohmann::json::object()));

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <unistd.h>
 
@@ -144,4 +145,50 @@ TEST(CliDistributed, AMissingRankTimesOutWithAClearError)
     const auto bad = run(trainArgs(sa) + " -o " + q(out) + " --world-size 2 --rank 2");
     EXPECT_EQ(bad.exitCode, 2) << bad.output;
     EXPECT_NE(bad.output.find("--rank 2: expected 0..1"), std::string::npos) << bad.output;
+}
+
+TEST(CliDistributed, TwoRanksPredictPartsWhoseMosaicEqualsOneProcess)
+{
+    GEOINR_REQUIRE_DATA_FILE(csv, "worldclim_sa/bradypus.csv");
+    const auto sa = std::filesystem::path(csv).parent_path().string();
+    geoinr::test::TempDir dir;
+    const auto ckpt = dir.file("m.ckpt");
+    ASSERT_EQ(run(trainArgs(sa) + " -o " + q(ckpt)).exitCode, 0);
+    const auto grid = " --resolution 0.1 --format COG -q";
+    ASSERT_EQ(run("predict " + q(ckpt) + grid + " -o " + q(dir.file("one.tif"))).exitCode, 0);
+    // As a launcher starts them: same command, RANK and WORLD_SIZE in the environment.
+    const auto rank = [&](int r)
+    {
+        return "WORLD_SIZE=2 RANK=" + std::to_string(r) +
+               " MASTER_ADDR=127.0.0.1 MASTER_PORT=" + std::to_string(freePort(4)) + " " +
+               GEOINR_EXE + " predict " + q(ckpt) + grid + " --merge -o " + q(dir.file("two.tif"));
+    };
+    const auto both =
+        runCommand("(" + rank(1) + " & " + rank(0) + "; s=$?; wait $! || s=1; exit $s)");
+    ASSERT_EQ(both.exitCode, 0) << both.output;
+    EXPECT_TRUE(std::filesystem::exists(dir.file("two.part0of2.tif")));
+    EXPECT_TRUE(std::filesystem::exists(dir.file("two.part1of2.tif")));
+    EXPECT_TRUE(std::filesystem::exists(dir.file("two.vrt")));
+    const auto readAll = [](const std::string& path)
+    {
+        GDALAllRegister();
+        std::unique_ptr<GDALDataset> ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER));
+        std::vector<float> v;
+        if (ds)
+        {
+            const int w = ds->GetRasterXSize(), h = ds->GetRasterYSize();
+            v.resize(static_cast<std::size_t>(w) * h);
+            EXPECT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w, h, v.data(), w, h,
+                                                     GDT_Float32, 0, 0, nullptr),
+                      CE_None);
+        }
+        return v;
+    };
+    const auto one = readAll(dir.file("one.tif"));
+    for (const auto* name : {"two.tif", "two.vrt"})
+    {
+        const auto joined = readAll(dir.file(name));
+        ASSERT_EQ(joined.size(), one.size()) << name;
+        EXPECT_EQ(std::memcmp(joined.data(), one.data(), one.size() * sizeof(float)), 0) << name;
+    }
 }
