@@ -115,8 +115,8 @@ geoinr::core::TrainingSet syntheticShard(std::int64_t species, std::int64_t reco
     std::mt19937 rng(1);
     std::uniform_real_distribution<float> lon(-180.0f, 180.0f), lat(-80.0f, 80.0f);
     std::uniform_int_distribution<std::int32_t> cls(0, static_cast<std::int32_t>(species - 1));
-    const auto [begin, end] = geoinr::core::shardRange(static_cast<std::size_t>(records), rank,
-                                                       world);
+    const auto [begin, end] =
+        geoinr::core::shardRange(static_cast<std::size_t>(records), rank, world);
     for (std::int64_t i = 0; i < records; ++i)
     {
         const auto c = cls(rng);

@@ -27,10 +27,10 @@ std::string q(const std::string& s)
     return "'" + s + "'";
 }
 
-/** A port of its own for each test process (ctest runs two at once). */
+/** A port of its own for each test of each test process (ctest runs two at once): 8 per pid. */
 int freePort(int offset)
 {
-    return 20000 + static_cast<int>(::getpid() % 20000) + offset;
+    return 20000 + static_cast<int>(::getpid() % 5000) * 8 + offset;
 }
 
 /** Bradypus on the WorldClim stack, env+coords, no dropout (its masks depend on the rows a
@@ -191,4 +191,31 @@ TEST(CliDistributed, TwoRanksPredictPartsWhoseMosaicEqualsOneProcess)
         ASSERT_EQ(joined.size(), one.size()) << name;
         EXPECT_EQ(std::memcmp(joined.data(), one.data(), one.size() * sizeof(float)), 0) << name;
     }
+}
+
+TEST(CliDistributed, AnInterruptedTwoRankRunResumesInOneProcess)
+{
+    GEOINR_REQUIRE_DATA_FILE(csv, "worldclim_sa/bradypus.csv");
+    const auto sa = std::filesystem::path(csv).parent_path().string();
+    geoinr::test::TempDir dir;
+    const auto ckpt = dir.file("resumable.ckpt");
+    const auto args = trainArgs(sa, 800) + " -o " + q(ckpt);
+    const auto rank = [&](int r)
+    {
+        return std::string(GEOINR_EXE) + " " + args + " --world-size 2 --dist-timeout 30 " +
+               "--master-port " + std::to_string(freePort(5)) + " --rank " + std::to_string(r);
+    };
+    // Ctrl-C reaches rank 0 only; rank 1 learns it through the group and stops at the same step.
+    const auto r = runCommand("( " + rank(1) + " & other=$!; " + rank(0) +
+                              " & leader=$!; sleep 1.5; kill -INT $leader; wait $leader; a=$?; " +
+                              "wait $other; b=$?; echo \"exit $a $b\" )");
+    EXPECT_NE(r.output.find("exit 130 130"), std::string::npos) << r.output;
+    const auto info = nlohmann::json::parse(run("info " + q(ckpt) + " --json").output);
+    const auto& state = info.at("metadata").at("training_state");
+    EXPECT_FALSE(state.at("complete").get<bool>());
+    const auto resumed = run(args + " --resume " + q(ckpt));
+    ASSERT_EQ(resumed.exitCode, 0) << resumed.output;
+    const auto done = nlohmann::json::parse(run("info " + q(ckpt) + " --json").output);
+    EXPECT_TRUE(done.at("metadata").at("training_state").at("complete").get<bool>());
+    EXPECT_EQ(done.at("metadata").at("training").at("records_used"), 64);
 }
