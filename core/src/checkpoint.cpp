@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include <cstring>
+#include <functional>
 #include <map>
 
 namespace geoinr::core
@@ -98,6 +99,51 @@ void saveCheckpoint(const std::string& path, RangeModelImpl& model, const nlohma
     writeCheckpointFile(path, c);
 }
 
+/**
+ * Refuses a header whose model could not be the file's tensors before building (and allocating)
+ * it: a checkpoint claiming 10^9 species in a few kilobytes must fail here, not in the allocator.
+ * Every size in the model configuration must fit in the number of stored values, and the species
+ * head alone (classes x hidden width) too.
+ */
+static void checkModelFitsPayload(const std::string& path, const CheckpointContents& contents)
+{
+    std::uint64_t values = 0; // an upper bound: bytes (every stored value takes at least one)
+    for (const auto& t : contents.tensors)
+    {
+        values += t.data.size();
+    }
+    const auto limit = std::max<std::uint64_t>(values, 4096);
+    std::function<void(const nlohmann::json&, const std::string&)> visit =
+        [&](const nlohmann::json& j, const std::string& where)
+    {
+        for (const auto& [key, v] : j.items())
+        {
+            const auto field = where.empty() ? key : where + "." + key;
+            if (v.is_structured())
+            {
+                visit(v, field);
+            }
+            else if (v.is_number_integer() && key != "seed" && v.get<double>() > limit)
+            {
+                throw CheckpointError(fmt::format("{}: model.{} = {} cannot be right for a file "
+                                                  "of {} stored values",
+                                                  path, field, v.dump(), values));
+            }
+        }
+    };
+    const auto& model = contents.header.at("model");
+    visit(model, "");
+    const double classes = model.value("num_classes", 0.0);
+    const double hidden =
+        model.contains("network") ? model.at("network").value("hidden_dim", 1.0) : 1.0;
+    if (classes * hidden > static_cast<double>(limit))
+    {
+        throw CheckpointError(fmt::format("{}: model.num_classes = {} needs a head of {} values, "
+                                          "the file stores {}",
+                                          path, classes, classes * hidden, values));
+    }
+}
+
 LoadedCheckpoint loadCheckpoint(const std::string& path)
 {
     auto contents = readCheckpointFile(path);
@@ -107,6 +153,7 @@ LoadedCheckpoint loadCheckpoint(const std::string& path)
         throw CheckpointError(
             fmt::format(R"({}: header lacks "format": "geoinr-checkpoint" or "model")", path));
     }
+    checkModelFitsPayload(path, contents);
     LoadedCheckpoint out;
     out.header = contents.header;
     try

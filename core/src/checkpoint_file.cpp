@@ -259,11 +259,16 @@ CheckpointContents readCheckpointFile(const std::string& path, bool headerOnly)
         for (std::uint32_t d = 0; d < ndim; ++d)
         {
             const auto dim = r.scalar<std::uint64_t>("tensor dimension");
-            elements = dim == 0 ? 0 : elements * dim;
+            // A product that overflows would let a tiny payload claim a huge shape.
+            if (dim > (std::uint64_t{1} << 40) || __builtin_mul_overflow(elements, dim, &elements))
+            {
+                throw CheckpointError(fmt::format("{}: tensor '{}' has an impossible dimension {}",
+                                                  path, t.name, dim));
+            }
             t.shape.push_back(static_cast<std::int64_t>(dim));
         }
         const auto nbytes = r.scalar<std::uint64_t>("tensor byte count");
-        if (nbytes != elements * dtypeSize(t.dtype))
+        if (elements > (std::uint64_t{1} << 60) || nbytes != elements * dtypeSize(t.dtype))
         {
             throw CheckpointError(fmt::format("{}: tensor '{}' claims {} bytes for {} elements",
                                               path, t.name, nbytes, elements));

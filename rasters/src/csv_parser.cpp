@@ -3,6 +3,8 @@
 
 #include <geoinr/core/error.h>
 
+#include <fmt/format.h>
+
 namespace geoinr::rasters::detail
 {
 
@@ -39,10 +41,24 @@ DelimitedReader::DelimitedReader(std::istream& in, std::string path, char delimi
 
 bool DelimitedReader::readLine(std::string& line)
 {
-    if (!std::getline(m_in, line))
+    // Bounded: a file without line breaks must not be read into memory whole.
+    m_buffer.resize(kMaxLineBytes + 2);
+    m_in.getline(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
+    const auto count = static_cast<std::size_t>(m_in.gcount());
+    if (m_in.fail() && !m_in.eof() && count + 1 >= m_buffer.size())
+    {
+        throw IoError(fmt::format("{}:{}: line longer than {} bytes; not a delimited text "
+                                  "table?",
+                                  m_path, m_linesRead + 1, kMaxLineBytes));
+    }
+    if (count == 0 && !m_in)
     {
         return false;
     }
+    // gcount() includes the extracted newline, which getline does not store.
+    const bool newline = count > 0 && !m_in.eof();
+    line.assign(m_buffer.data(), newline ? count - 1 : count);
+    m_in.clear(m_in.rdstate() & std::ios::eofbit);
     ++m_linesRead;
     if (!line.empty() && line.back() == '\r')
     {
@@ -83,6 +99,15 @@ bool DelimitedReader::next(std::vector<std::string>& fields)
     return true;
 }
 
+void DelimitedReader::checkFieldCount(std::size_t count) const
+{
+    if (count > kMaxFields)
+    {
+        throw IoError(fmt::format("{}:{}: more than {} fields in a record", m_path, m_recordLine,
+                                  kMaxFields));
+    }
+}
+
 void DelimitedReader::splitTabbed(const std::string& line, std::vector<std::string>& fields) const
 {
     std::size_t start = 0;
@@ -103,6 +128,7 @@ void DelimitedReader::splitTabbed(const std::string& line, std::vector<std::stri
             }
             field = std::move(unquoted);
         }
+        checkFieldCount(fields.size() + 1);
         fields.push_back(std::move(field));
         if (end == std::string::npos)
         {
@@ -134,6 +160,12 @@ void DelimitedReader::parseQuoted(std::string line, std::vector<std::string>& fi
                               ": quoted field is not closed before the end of the file");
             }
             field += '\n';
+            if (field.size() > kMaxLineBytes)
+            {
+                throw IoError(fmt::format("{}:{}: quoted field longer than {} bytes (a quote "
+                                          "that is never closed?)",
+                                          m_path, m_recordLine, kMaxLineBytes));
+            }
             i = 0;
             continue;
         }
@@ -156,6 +188,7 @@ void DelimitedReader::parseQuoted(std::string line, std::vector<std::string>& fi
         }
         else if (c == m_delimiter)
         {
+            checkFieldCount(fields.size() + 1);
             fields.push_back(std::move(field));
             field.clear();
             started = false;

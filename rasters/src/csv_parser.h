@@ -16,6 +16,10 @@ namespace geoinr::rasters::detail
 /** The delimiter rule: tab if `headerLine` has one, else ';' if it has ';' and no ',', else ','. */
 char detectDelimiter(const std::string& headerLine);
 
+/** Limits that keep a hostile or broken file from exhausting memory before it is refused. */
+constexpr std::size_t kMaxLineBytes = 1 << 20; ///< one physical line (and one quoted record)
+constexpr std::size_t kMaxFields = 10000;      ///< fields of a record (the header included)
+
 class DelimitedReader
 {
   public:
@@ -24,7 +28,8 @@ class DelimitedReader
 
     char delimiter() const { return m_delimiter; }
 
-    /** Next non-blank record; false at the end. Throws IoError on an unterminated quote. */
+    /** Next non-blank record; false at the end. Throws IoError (file:line) on an unterminated
+     *  quote, a line or record over kMaxLineBytes, or more than kMaxFields fields. */
     bool next(std::vector<std::string>& fields);
 
     /** Line (1-based) on which the last record returned by next() starts. */
@@ -34,6 +39,7 @@ class DelimitedReader
     bool readLine(std::string& line);
     void splitTabbed(const std::string& line, std::vector<std::string>& fields) const;
     void parseQuoted(std::string line, std::vector<std::string>& fields);
+    void checkFieldCount(std::size_t count) const;
 
     std::istream& m_in;
     std::string m_path;
@@ -42,6 +48,7 @@ class DelimitedReader
     std::size_t m_recordLine = 0;
     bool m_hasPending = false;
     std::string m_pending;
+    std::vector<char> m_buffer; ///< kMaxLineBytes + 1, for bounded reads
 };
 
 } // namespace geoinr::rasters::detail

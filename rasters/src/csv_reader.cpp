@@ -184,8 +184,15 @@ OccurrenceTable readOccurrencesCsv(const std::string& path, const OccurrenceOpti
     std::vector<std::string> fields;
     std::string species;
     std::vector<double> covariates;
+    std::size_t records = 0;
     while (reader.next(fields))
     {
+        if (++records > options.maxRecords)
+        {
+            throw IoError(path + ":" + std::to_string(reader.line()) + ": more than " +
+                          std::to_string(options.maxRecords) +
+                          " records (OccurrenceOptions::maxRecords)");
+        }
         const std::string where = path + ":" + std::to_string(reader.line());
         double x = 0.0;
         double y = 0.0;

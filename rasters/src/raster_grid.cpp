@@ -129,6 +129,11 @@ RasterGrid resolveGrid(const GridSpec& spec, const nlohmann::json& covariates)
     {
         g.width = spec.size[0];
         g.height = spec.size[1];
+        if (static_cast<double>(g.width) * g.height > kMaxGridPixels)
+        {
+            throw InvalidArgument(fmt::format("--size {} {}: more than {:g} pixels", g.width,
+                                              g.height, kMaxGridPixels));
+        }
         resX = (extent[2] - extent[0]) / g.width;
         resY = (extent[3] - extent[1]) / g.height;
     }
@@ -141,9 +146,11 @@ RasterGrid resolveGrid(const GridSpec& spec, const nlohmann::json& covariates)
         resX = resY = res;
         const double w = std::ceil((extent[2] - extent[0]) / res - 1e-9);
         const double h = std::ceil((extent[3] - extent[1]) / res - 1e-9);
-        if (w * h > 4e10 || w > 2e9 || h > 2e9)
+        if (w * h > kMaxGridPixels || w > 2e9 || h > 2e9)
         {
-            throw InvalidArgument(fmt::format("--resolution {}: gives a {} x {} grid", res, w, h));
+            throw InvalidArgument(fmt::format("--resolution {}: gives a {} x {} grid (more than "
+                                              "{:g} pixels)",
+                                              res, w, h, kMaxGridPixels));
         }
         g.width = static_cast<int>(w);
         g.height = static_cast<int>(h);

@@ -170,6 +170,32 @@ TEST_F(DamagedCheckpoint, MismatchedTensorsAreNamed)
     EXPECT_NE(msg.find("[3, 8]"), std::string::npos) << msg;
 }
 
+TEST_F(DamagedCheckpoint, HostileSizesAreRefusedBeforeAllocating)
+{
+    // A valid checksum (anyone can compute FNV-1a) and a header claiming 10^9 species: building
+    // that model would need a terabyte; the claim is refused against the file's size first.
+    auto contents = geoinr::core::readCheckpointFile(m_good);
+    contents.header["model"]["num_classes"] = 1000000000;
+    geoinr::core::writeCheckpointFile(path("huge.ckpt"), contents);
+    auto msg = loadError(path("huge.ckpt"));
+    EXPECT_NE(msg.find("model.num_classes = 1000000000 cannot be right"), std::string::npos) << msg;
+
+    contents = geoinr::core::readCheckpointFile(m_good);
+    contents.header["model"]["network"]["hidden_dim"] = 2000000;
+    geoinr::core::writeCheckpointFile(path("wide.ckpt"), contents);
+    msg = loadError(path("wide.ckpt"));
+    EXPECT_NE(msg.find("model.network.hidden_dim = 2000000"), std::string::npos) << msg;
+
+    // A tensor whose dimensions multiply past 2^64 (wrapping to a small byte count) is refused.
+    contents = geoinr::core::readCheckpointFile(m_good);
+    auto& t = contents.tensors.front();
+    t.shape = {1LL << 40, 1LL << 40, 1LL << 40, 0};
+    t.data.clear();
+    geoinr::core::writeCheckpointFile(path("overflow.ckpt"), contents);
+    msg = loadError(path("overflow.ckpt"));
+    EXPECT_NE(msg.find("impossible dimension"), std::string::npos) << msg;
+}
+
 TEST(CheckpointHash, Fnv1aKnownValues)
 {
     // Reference values of 64-bit FNV-1a.

@@ -55,6 +55,8 @@ struct OccurrenceOptions
     std::vector<std::string> covariateColumns;
     /** OGR layer name ("" = first layer). */
     std::string layer;
+    /** More records than this is an error (before memory runs out on a runaway file). */
+    std::size_t maxRecords = std::size_t{1} << 28;
 };
 
 /**

@@ -12,6 +12,10 @@
 namespace geoinr::rasters
 {
 
+/** Largest grid resolveGrid accepts (a global grid at 150 m, 267,000 x 133,000 pixels, fits):
+ *  bigger requests are refused before anything is allocated. */
+constexpr double kMaxGridPixels = 4e10;
+
 /** What a user asks for. Empty fields take defaults (see resolveGrid). */
 struct GridSpec
 {
