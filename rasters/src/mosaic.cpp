@@ -196,7 +196,13 @@ void mosaicParts(const MosaicOptions& o, const core::ProgressSink& progress)
         throw IoError(fmt::format("{}: merging failed or was cancelled ({})", o.merged,
                                   CPLGetLastErrorMsg()));
     }
-    GDALClose(out);
+    CPLErrorReset();
+    GDALClose(out); // deferred writes fail here (a full disk)
+    if (CPLGetLastErrorType() == CE_Failure)
+    {
+        std::remove(mergedTmp.c_str());
+        throw IoError(fmt::format("{}: write failed ({})", o.merged, CPLGetLastErrorMsg()));
+    }
     if (std::rename(mergedTmp.c_str(), o.merged.c_str()) != 0)
     {
         std::remove(mergedTmp.c_str());

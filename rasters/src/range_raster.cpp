@@ -225,6 +225,28 @@ void moveIntoPlace(TempFile& tmp, const std::string& output)
     tmp.release();
 }
 
+/**
+ * Flushes and closes a written dataset. GDAL writes cached blocks only now and reports a failure
+ * (a full disk) as an error, not a return value: without this check a broken file would be renamed
+ * into place as if complete.
+ */
+void throwOnGdalFailure(const std::string& output)
+{
+    if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)
+    {
+        throw IoError(
+            fmt::format("{}: write failed ({}); is the disk full?", output, CPLGetLastErrorMsg()));
+    }
+}
+
+void closeChecked(std::unique_ptr<GDALDataset>& ds, const std::string& output)
+{
+    CPLErrorReset();
+    ds->FlushCache(true);
+    ds.reset();
+    throwOnGdalFailure(output);
+}
+
 /** COG copy of a finished GeoTIFF, with overviews. */
 void convertToCog(const GridPredictor& p, GDALDataset& tiff, const RasterWriteOptions& o,
                   const std::string& path)
@@ -236,12 +258,15 @@ void convertToCog(const GridPredictor& p, GDALDataset& tiff, const RasterWriteOp
     const std::string blocks = fmt::format("BLOCKSIZE={}", o.blockSize);
     const char* cogOptions[] = {"COMPRESS=DEFLATE", "OVERVIEWS=AUTO", resampling.c_str(),
                                 blocks.c_str(), nullptr};
+    CPLErrorReset();
     std::unique_ptr<GDALDataset> c(cog->CreateCopy(
         path.c_str(), &tiff, FALSE, const_cast<char**>(cogOptions), nullptr, nullptr));
     if (!c)
     {
         throw IoError(fmt::format("{}: COG conversion failed ({})", path, CPLGetLastErrorMsg()));
     }
+    throwOnGdalFailure(path); // CreateCopy may return a dataset after failed writes
+    closeChecked(c, path);
 }
 
 /** Writes `outputs` (one file, or one per band) through temporary names, renamed at the end. */
@@ -282,11 +307,13 @@ void writeFiles(const GridPredictor& p, const RasterGrid& grid, const RasterWrit
     {
         if (o.format == "GTiff")
         {
-            files[f].reset(); // closes and flushes
+            closeChecked(files[f], outputs[f]);
             moveIntoPlace(*tiffs[f], outputs[f]);
             continue;
         }
+        CPLErrorReset();
         files[f]->FlushCache();
+        throwOnGdalFailure(outputs[f]);
         TempFile cogTmp(fmt::format("{}.tmp-{}.cog.tif", outputs[f], getpid()));
         convertToCog(p, *files[f], o, cogTmp.path());
         files[f].reset();
