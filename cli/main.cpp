@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // geoinr: command line for training, evaluation and export. Parsing and exit codes only:
 // 0 ok, 1 runtime failure, 2 usage error, 130 cancelled.
+#include "app.h"
 #include "commands/commands.h"
 
 #include <geoinr/core/error.h>
@@ -13,17 +14,8 @@
 int main(int argc, char** argv)
 {
     CLI::App app{"GeoINR: neural implicit species range models", "geoinr"};
-    app.require_subcommand(0, 1);
     bool version = false;
-    app.add_flag("--version", version, "print versions of GeoINR, LibTorch, BLAS, GDAL and PROJ");
-    geoinr::cli::addEncodersCommand(app);
-    geoinr::cli::addNetworksCommand(app);
-    geoinr::cli::addTrainCommand(app);
-    geoinr::cli::addPredictCommand(app);
-    geoinr::cli::addMosaicCommand(app);
-    geoinr::cli::addEvaluateCommand(app);
-    geoinr::cli::addInfoCommand(app);
-    geoinr::cli::addSphereFitCommand(app);
+    geoinr::cli::addAllCommands(app, version);
     try
     {
         app.parse(argc, argv);

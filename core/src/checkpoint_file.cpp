@@ -171,6 +171,12 @@ void writeCheckpointFile(const std::string& path, const CheckpointContents& cont
 
 CheckpointContents readCheckpointFile(const std::string& path, bool headerOnly)
 {
+    // Only regular files: a descriptor naming /dev/zero or a FIFO must not read forever.
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    {
+        throw IoError(fmt::format("{}: not a regular file (expected a checkpoint file)", path));
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in)
     {

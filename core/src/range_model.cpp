@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+
 namespace geoinr::core
 {
 namespace
@@ -47,6 +49,36 @@ InputMode parseInputMode(const std::string& s)
         return InputMode::EnvAndCoords;
     }
     return InputMode::Coords;
+}
+
+} // namespace
+
+namespace
+{
+
+/** Weights a configuration would allocate, refused above this (1 GiB of float32) before any
+ *  allocation: SINR at 47,000 species has 1.3e7; a hidden width of 10^6 would need terabytes. */
+constexpr double kMaxModelParameters = 268435456.0;
+
+void checkModelSize(const nlohmann::json& network, std::int64_t inputDim, std::int64_t classes)
+{
+    const auto number = [&](const char* key, double fallback)
+    {
+        const auto it = network.is_object() ? network.find(key) : network.end();
+        return it != network.end() && it->is_number() ? it->get<double>() : fallback;
+    };
+    const double width = number("hidden_dim", 256.0);
+    const double layers =
+        std::max({number("num_blocks", 0.0), number("num_layers", 0.0), number("depth", 0.0), 4.0});
+    const double estimate = width * (static_cast<double>(inputDim) + 2.0 * layers * width +
+                                     static_cast<double>(classes));
+    if (estimate > kMaxModelParameters)
+    {
+        throw InvalidArgument(fmt::format(
+            "model: about {:.3g} weights (input {}, width {}, {} layers, {} species) exceed the "
+            "limit of {:.3g}",
+            estimate, inputDim, width, layers, classes, kMaxModelParameters));
+    }
 }
 
 } // namespace
@@ -96,6 +128,7 @@ RangeModelImpl::RangeModelImpl(const nlohmann::json& config)
     const auto networkConfig = config.contains("network")
                                    ? config.at("network")
                                    : nlohmann::json{{"name", "residual_fcnet"}};
+    checkModelSize(networkConfig, inputDim, m_config.at("num_classes").get<std::int64_t>());
     m_network =
         register_module("network", makeNetwork(networkConfig, inputDim,
                                                m_config.at("num_classes").get<std::int64_t>()));

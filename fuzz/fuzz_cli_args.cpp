@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+// Command-line parsing of every geoinr subcommand (arguments = input split at new lines); the
+// subcommands' actions are replaced by no-ops so only parsing and option validation run.
+#include "app.h"
+
+#include <geoinr/core/error.h>
+
+#include <string>
+#include <vector>
+
+namespace
+{
+
+void disableActions(CLI::App* app)
+{
+    for (auto* sub : app->get_subcommands([](CLI::App*) { return true; }))
+    {
+        sub->callback([] {});
+        disableActions(sub);
+    }
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    std::vector<std::string> args;
+    std::string current;
+    for (std::size_t i = 0; i < size; ++i)
+    {
+        if (data[i] == '\n')
+        {
+            args.push_back(current);
+            current.clear();
+        }
+        else
+        {
+            current += static_cast<char>(data[i]);
+        }
+    }
+    args.push_back(current);
+    if (args.size() > 64)
+    {
+        return 0;
+    }
+    CLI::App app{"geoinr", "geoinr"};
+    bool version = false;
+    try
+    {
+        geoinr::cli::addAllCommands(app, version);
+        disableActions(&app);
+        std::vector<std::string> reversed(args.rbegin(), args.rend()); // CLI11 pops from the back
+        app.parse(reversed);
+    }
+    catch (const CLI::Error&)
+    {
+    }
+    catch (const geoinr::Error&)
+    {
+    }
+    return 0;
+}
