@@ -4,6 +4,9 @@
 #include <geoinr/core/error.h>
 
 #include <cpl_error.h>
+#include <fmt/format.h>
+
+#include <filesystem>
 
 namespace geoinr::rasters::detail
 {
@@ -99,6 +102,21 @@ TransformPtr makeTransform(const OGRSpatialReference& from, const OGRSpatialRefe
                       crsLabel(dst) + ": " + lastGdalError());
     }
     return t;
+}
+
+void requireFileLike(const std::string& path, const std::string& what)
+{
+    if (path.rfind("/vsi", 0) == 0)
+    {
+        return;
+    }
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status) &&
+        !std::filesystem::is_directory(status))
+    {
+        throw IoError(fmt::format("{} '{}': not a regular file", what, path));
+    }
 }
 
 } // namespace geoinr::rasters::detail

@@ -47,4 +47,11 @@ using TransformPtr = std::unique_ptr<OGRCoordinateTransformation, TransformDelet
 /** A transform between two CRSs (both set to traditional GIS order); throws IoError on failure. */
 TransformPtr makeTransform(const OGRSpatialReference& from, const OGRSpatialReference& to);
 
+/**
+ * Throws IoError "<what> '<path>': not a regular file" for devices, FIFOs and sockets (a path in a
+ * hostile descriptor such as /dev/stdin would block the host forever). GDAL virtual paths
+ * (/vsi...), directories and paths that do not exist (GDAL reports those) pass.
+ */
+void requireFileLike(const std::string& path, const std::string& what);
+
 } // namespace geoinr::rasters::detail

@@ -29,6 +29,7 @@ std::string toWkt(const OGRSpatialReference& srs)
 
 RasterGrid gridLike(const std::string& path)
 {
+    detail::requireFileLike(path, "--like");
     detail::QuietGdalErrors quiet;
     std::unique_ptr<GDALDataset> ds(
         GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));

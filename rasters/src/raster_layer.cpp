@@ -52,6 +52,7 @@ void normaliseLonRange(double& west, double& east)
 DatasetHandle openRaster(const std::string& path)
 {
     ensureGdalRegistered();
+    requireFileLike(path, "covariate raster");
     QuietGdalErrors quiet;
     GDALDataset* ds = GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
     if (ds == nullptr)

@@ -3,8 +3,11 @@
 // exhaust memory: a file without line breaks, a header of 20,000 columns, a quote never closed,
 // more records than the limit, and grids of 10^12 pixels (options and .geoinr descriptors).
 #include "test_util.h"
+#include "tiny_models.h"
 
 #include <geoinr/core/error.h>
+#include <geoinr/core/predictor.h>
+#include <geoinr/rasters/grid_predictor.h>
 #include <geoinr/rasters/occurrences.h>
 #include <geoinr/rasters/raster_grid.h>
 #include <geoinr/rasters/virtual_raster.h>
@@ -99,4 +102,29 @@ TEST(HostileInputs, GridsOfATrillionPixelsAreRefused)
         R"({"geoinr_raster": 1, "checkpoint": "m.ckpt", "grid": {"size": [1000000, 1000000]}})",
         "/x/huge.geoinr");
     EXPECT_THROW(geoinr::rasters::resolveGrid(d.grid), geoinr::InvalidArgument);
+}
+
+TEST(HostileInputs, DevicesInsteadOfFilesAreRefusedNotRead)
+{
+    // A descriptor naming /dev/zero or /dev/stdin must not read forever inside QGIS.
+    geoinr::test::TempDir dir;
+    const auto ckpt = geoinr::test::trainTinyCoordsModel(dir.path());
+    EXPECT_THROW(geoinr::core::Predictor::load("/dev/zero"), geoinr::IoError);
+    geoinr::rasters::GridPredictorOptions o;
+    o.mask = "/dev/zero";
+    try
+    {
+        const geoinr::rasters::GridPredictor p(ckpt, o);
+        geoinr::rasters::GridSpec spec;
+        spec.size = {4, 4};
+        const auto grid = geoinr::rasters::resolveGrid(spec);
+        std::vector<float> out(16 * 2);
+        p.computeWindow(grid, 0, 0, 4, 4, out.data());
+        FAIL() << "expected IoError";
+    }
+    catch (const geoinr::IoError& e)
+    {
+        EXPECT_NE(std::string(e.what()).find("'/dev/zero': not a regular file"), std::string::npos)
+            << e.what();
+    }
 }
