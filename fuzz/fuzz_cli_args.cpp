@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Command-line parsing of every geoinr subcommand (arguments = input split at new lines); the
-// subcommands' actions are replaced by no-ops so only parsing and option validation run.
+// Command-line parsing of every geoinr subcommand (arguments = input split at new lines). A main-app
+// parse-complete callback stops after parsing and option validation, before any subcommand runs.
+// (Replacing the subcommands' callbacks would free the state they own, which the options point
+// into: an earlier version of this harness did that and ASan caught the use after free.)
 #include "app.h"
 
 #include <geoinr/core/error.h>
@@ -11,14 +13,9 @@
 namespace
 {
 
-void disableActions(CLI::App* app)
+struct ParsedOnly
 {
-    for (auto* sub : app->get_subcommands([](CLI::App*) { return true; }))
-    {
-        sub->callback([] {});
-        disableActions(sub);
-    }
-}
+};
 
 } // namespace
 
@@ -48,9 +45,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try
     {
         geoinr::cli::addAllCommands(app, version);
-        disableActions(&app);
+        app.parse_complete_callback([] { throw ParsedOnly{}; });
         std::vector<std::string> reversed(args.rbegin(), args.rend()); // CLI11 pops from the back
         app.parse(reversed);
+    }
+    catch (const ParsedOnly&)
+    {
     }
     catch (const CLI::Error&)
     {
