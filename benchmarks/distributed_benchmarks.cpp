@@ -3,6 +3,7 @@
 // 127.0.0.1): the all-reduce of one step's gradients of SINR's default model at 1,000 and 47,000
 // species against a local add over the same bytes (the reference, same run), and training
 // throughput with 1 and 2 ranks (1 LibTorch thread each). Run with OPENBLAS_NUM_THREADS=1.
+#include "bench_common.h"
 #include "training/process_group.h"
 
 #include <geoinr/core/training.h>
@@ -104,33 +105,6 @@ BENCHMARK(BM_AllReduceTwoRanks)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
-geoinr::core::TrainingSet syntheticShard(std::int64_t species, std::int64_t records, int rank,
-                                         int world)
-{
-    geoinr::core::TrainingSet d;
-    for (std::int64_t s = 0; s < species; ++s)
-    {
-        d.speciesNames.push_back("sp" + std::to_string(s));
-    }
-    std::mt19937 rng(1);
-    std::uniform_real_distribution<float> lon(-180.0f, 180.0f), lat(-80.0f, 80.0f);
-    std::uniform_int_distribution<std::int32_t> cls(0, static_cast<std::int32_t>(species - 1));
-    const auto [begin, end] =
-        geoinr::core::shardRange(static_cast<std::size_t>(records), rank, world);
-    for (std::int64_t i = 0; i < records; ++i)
-    {
-        const auto c = cls(rng);
-        const auto x = lon(rng), y = lat(rng);
-        if (i >= static_cast<std::int64_t>(begin) && i < static_cast<std::int64_t>(end))
-        {
-            d.classIds.push_back(c);
-            d.lonLat.push_back(x);
-            d.lonLat.push_back(y);
-        }
-    }
-    return d;
-}
-
 /** Args: species, ranks. Items = presence records trained (global batch 2048, 12 steps). */
 void BM_TrainingRanks(benchmark::State& state)
 {
@@ -157,7 +131,13 @@ void BM_TrainingRanks(benchmark::State& state)
                     {
                         o.distributed = rankOptions(r, world, port);
                     }
-                    geoinr::core::trainRangeModel(syntheticShard(species, kRecords, r, world), o);
+                    const auto [first, last] =
+                        geoinr::core::shardRange(static_cast<std::size_t>(kRecords), r, world);
+                    geoinr::core::trainRangeModel(
+                        geoinr::bench::syntheticPresences(species, kRecords,
+                                                          static_cast<std::int64_t>(first),
+                                                          static_cast<std::int64_t>(last - first)),
+                        o);
                 });
         }
         for (auto& t : ranks)
@@ -176,4 +156,7 @@ BENCHMARK(BM_TrainingRanks)
 
 } // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv)
+{
+    return geoinr::bench::runBenchmarks(argc, argv);
+}

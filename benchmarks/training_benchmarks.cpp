@@ -19,25 +19,6 @@ namespace
 constexpr std::int64_t kBatch = 2048;
 constexpr std::int64_t kStepsPerRun = 24; // amortises model set-up over a realistic run
 
-geoinr::core::TrainingSet syntheticData(std::int64_t species)
-{
-    geoinr::core::TrainingSet d;
-    for (std::int64_t s = 0; s < species; ++s)
-    {
-        d.speciesNames.push_back("sp" + std::to_string(s));
-    }
-    std::mt19937 rng(1);
-    std::uniform_real_distribution<float> lon(-180.0f, 180.0f), lat(-80.0f, 80.0f);
-    std::uniform_int_distribution<std::int32_t> cls(0, static_cast<std::int32_t>(species - 1));
-    for (std::int64_t i = 0; i < kBatch * kStepsPerRun; ++i)
-    {
-        d.classIds.push_back(cls(rng));
-        d.lonLat.push_back(lon(rng));
-        d.lonLat.push_back(lat(rng));
-    }
-    return d;
-}
-
 double peakRssMiB()
 {
     rusage u{};
@@ -59,7 +40,7 @@ BENCHMARK(BM_TorchMm)
 void BM_SinrTrainingStep(benchmark::State& state)
 {
     const auto species = state.range(0);
-    const auto data = syntheticData(species);
+    const auto data = geoinr::bench::syntheticPresences(species, kBatch * kStepsPerRun);
     geoinr::core::TrainOptions o;
     o.epochs = 1;
     o.batchSize = kBatch;

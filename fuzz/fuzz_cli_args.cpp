@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Command-line parsing of every geoinr subcommand (arguments = input split at new lines). A main-app
-// parse-complete callback stops after parsing and option validation, before any subcommand runs.
-// (Replacing the subcommands' callbacks would free the state they own, which the options point
-// into: an earlier version of this harness did that and ASan caught the use after free.)
+// Command-line parsing of every geoinr subcommand (arguments = input split at new lines). A
+// main-app parse-complete callback stops after parsing and option validation, before any subcommand
+// runs. (Replacing the subcommands' callbacks would free the state they own, which the options
+// point into: an earlier version of this harness did that and ASan caught the use after free.)
 #include "app.h"
 
 #include <geoinr/core/error.h>
