@@ -23,7 +23,7 @@ nlohmann::json parseComponentArg(const std::string& text, const std::string& opt
         }
         return j;
     }
-    catch (const nlohmann::json::parse_error& e)
+    catch (const nlohmann::json::exception& e) // parse_error, and out_of_range for huge numbers
     {
         throw InvalidArgument(fmt::format("{}: invalid JSON '{}': {}", option, text, e.what()));
     }

@@ -138,7 +138,7 @@ VirtualRasterSpec parseVirtualRaster(const std::string& text, const std::string&
     {
         j = nlohmann::json::parse(text);
     }
-    catch (const nlohmann::json::parse_error& e)
+    catch (const nlohmann::json::exception& e) // parse_error, and out_of_range for huge numbers
     {
         throw InvalidArgument(fmt::format("{}: not valid JSON ({})", path, e.what()));
     }
