@@ -56,7 +56,8 @@ void addEncodersCommand(CLI::App& app)
                 {
                     given = nlohmann::json::parse(*config);
                 }
-                catch (const nlohmann::json::exception& e) // parse_error, and out_of_range for huge numbers
+                catch (const nlohmann::json::exception&
+                           e) // parse_error, and out_of_range for huge numbers
                 {
                     throw CLI::ValidationError("--config",
                                                std::string("invalid JSON: ") + e.what());
