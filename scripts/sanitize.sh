@@ -23,8 +23,8 @@ case "$kind" in
     thread)
         build="$root/build-tsan"
         flags="-O1 -g -fno-omit-frame-pointer -fsanitize=thread"
-        select=(-R "Driver|GridPredictor|Concurrent")
-        export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+        select=(-R "Driver|GridPredictor|Concurrent" -E "DriverTest.Gdal")
+        export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/scripts/tsan.supp"
         targets=(--target gdal_driver_tests rasters_tests)
         ;;
     *) echo "usage: $0 address|thread" >&2; exit 2 ;;
