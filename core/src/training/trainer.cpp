@@ -478,18 +478,17 @@ class Trainer
                 const auto first = step * m_options.batchSize;
                 const auto batch = perm.narrow(0, first, std::min(m_options.batchSize, n - first));
                 BatchPart part{batch.size(0), torch::Tensor(), torch::Tensor()};
+                if (m_needs.otherSpeciesAtObserved) // only these losses draw other species
+                {
+                    part.globalClassIds = m_globalClassIds.index_select(0, batch.to(torch::kCPU));
+                }
                 auto idx = batch;
                 if (m_group)
                 {
                     // This rank's records among the global batch, and where they sit in it.
                     part.positions =
                         ((batch >= m_localBegin) & (batch < localEnd)).nonzero().squeeze(1);
-                    part.globalClassIds = m_globalClassIds.index_select(0, batch.to(torch::kCPU));
                     idx = batch.index_select(0, part.positions) - m_localBegin;
-                }
-                else
-                {
-                    part.globalClassIds = m_globalClassIds.index_select(0, batch.to(torch::kCPU));
                 }
                 m_adam->zeroGrad();
                 double value = 0.0;
