@@ -2,6 +2,7 @@
 // Joining the parts of a distributed prediction: a VRT over the part GeoTIFFs, optionally merged
 // into one COG/GeoTIFF, with the parts checked to be one grid's.
 #include "gdal_util.h"
+#include "output_file.h"
 
 #include <geoinr/core/error.h>
 #include <geoinr/core/progress.h>
@@ -134,21 +135,18 @@ void mosaicParts(const MosaicOptions& o, const core::ProgressSink& progress)
     {
         names.push_back(p.c_str());
     }
-    const auto vrtTmp = fmt::format("{}.tmp-{}.vrt", o.vrt, getpid());
+    detail::TempFile vrtTmp(fmt::format("{}.tmp-{}.vrt", o.vrt, getpid()));
     int usageError = 0;
-    GDALDatasetH vrt = GDALBuildVRT(vrtTmp.c_str(), static_cast<int>(names.size()), nullptr,
-                                    names.data(), nullptr, &usageError);
-    if (vrt == nullptr)
+    std::unique_ptr<GDALDataset> vrt(
+        GDALDataset::FromHandle(GDALBuildVRT(vrtTmp.path().c_str(), static_cast<int>(names.size()),
+                                             nullptr, names.data(), nullptr, &usageError)));
+    if (!vrt)
     {
         throw IoError(fmt::format("{}: cannot build the VRT ({})", o.vrt, CPLGetLastErrorMsg()));
     }
-    copyDescriptions(*first, *GDALDataset::FromHandle(vrt));
-    GDALClose(vrt);
-    if (std::rename(vrtTmp.c_str(), o.vrt.c_str()) != 0)
-    {
-        std::remove(vrtTmp.c_str());
-        throw IoError(fmt::format("{}: cannot move the VRT into place", o.vrt));
-    }
+    copyDescriptions(*first, *vrt);
+    detail::closeChecked(vrt, o.vrt);
+    detail::moveIntoPlace(vrtTmp, o.vrt);
     if (o.merged.empty())
     {
         return;
@@ -181,33 +179,23 @@ void mosaicParts(const MosaicOptions& o, const core::ProgressSink& progress)
             return (!*sink || (*sink)(0.1 + 0.9 * done, "merging the parts")) ? TRUE : FALSE;
         },
         &bridge);
-    const auto mergedTmp = fmt::format("{}.tmp-{}.tif", o.merged, getpid());
+    detail::TempFile mergedTmp(fmt::format("{}.tmp-{}.tif", o.merged, getpid()));
     GDALDatasetH src = GDALOpen(o.vrt.c_str(), GA_ReadOnly);
-    GDALDatasetH out =
-        src == nullptr ? nullptr : GDALTranslate(mergedTmp.c_str(), src, options, &usageError);
+    std::unique_ptr<GDALDataset> out(GDALDataset::FromHandle(
+        src == nullptr ? nullptr
+                       : GDALTranslate(mergedTmp.path().c_str(), src, options, &usageError)));
     GDALTranslateOptionsFree(options);
     if (src != nullptr)
     {
         GDALClose(src);
     }
-    if (out == nullptr)
+    if (!out)
     {
-        std::remove(mergedTmp.c_str());
         throw IoError(fmt::format("{}: merging failed or was cancelled ({})", o.merged,
                                   CPLGetLastErrorMsg()));
     }
-    CPLErrorReset();
-    GDALClose(out); // deferred writes fail here (a full disk)
-    if (CPLGetLastErrorType() == CE_Failure)
-    {
-        std::remove(mergedTmp.c_str());
-        throw IoError(fmt::format("{}: write failed ({})", o.merged, CPLGetLastErrorMsg()));
-    }
-    if (std::rename(mergedTmp.c_str(), o.merged.c_str()) != 0)
-    {
-        std::remove(mergedTmp.c_str());
-        throw IoError(fmt::format("{}: cannot move the merged file into place", o.merged));
-    }
+    detail::closeChecked(out, o.merged);
+    detail::moveIntoPlace(mergedTmp, o.merged);
 }
 
 } // namespace geoinr::rasters

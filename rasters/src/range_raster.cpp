@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Multithreaded tiled writer of a GridPredictor onto a grid (GeoTIFF, then COG if asked).
 #include "gdal_util.h"
+#include "output_file.h"
 
 #include <geoinr/core/distributed.h>
 #include <geoinr/core/error.h>
@@ -27,29 +28,12 @@ namespace geoinr::rasters
 namespace
 {
 
+using detail::closeChecked;
+using detail::moveIntoPlace;
+using detail::TempFile;
+using detail::throwOnGdalFailure;
+
 constexpr GIntBig kMaxCachedBytes = GIntBig{256} << 20;
-
-/** Deletes its file unless released (the result is complete and renamed). */
-class TempFile
-{
-  public:
-    explicit TempFile(std::string path) : m_path(std::move(path)) {}
-    ~TempFile()
-    {
-        if (!m_released)
-        {
-            VSIUnlink(m_path.c_str());
-        }
-    }
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
-    const std::string& path() const { return m_path; }
-    void release() { m_released = true; }
-
-  private:
-    std::string m_path;
-    bool m_released = false;
-};
 
 void validate(const RasterWriteOptions& o)
 {
@@ -214,37 +198,6 @@ void fillTiles(const GridPredictor& p, const RasterGrid& grid,
     {
         std::rethrow_exception(failure);
     }
-}
-
-void moveIntoPlace(TempFile& tmp, const std::string& output)
-{
-    if (std::rename(tmp.path().c_str(), output.c_str()) != 0)
-    {
-        throw IoError(fmt::format("{}: cannot move the result into place", output));
-    }
-    tmp.release();
-}
-
-/**
- * Flushes and closes a written dataset. GDAL writes cached blocks only now and reports a failure
- * (a full disk) as an error, not a return value: without this check a broken file would be renamed
- * into place as if complete.
- */
-void throwOnGdalFailure(const std::string& output)
-{
-    if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal)
-    {
-        throw IoError(
-            fmt::format("{}: write failed ({}); is the disk full?", output, CPLGetLastErrorMsg()));
-    }
-}
-
-void closeChecked(std::unique_ptr<GDALDataset>& ds, const std::string& output)
-{
-    CPLErrorReset();
-    ds->FlushCache(true);
-    ds.reset();
-    throwOnGdalFailure(output);
 }
 
 /** COG copy of a finished GeoTIFF, with overviews. */
