@@ -3,7 +3,7 @@
 
 #include "point_layer_reader.h"
 
-#include <geoinr/core/predictor.h>
+#include <geoinr/core/checkpoint_file.h>
 #include <geoinr/core/text_file.h>
 #include <geoinr/rasters/presence_absence_evaluation.h>
 
@@ -108,9 +108,11 @@ QVariantMap EvaluateAlgorithm::run(const QVariantMap& parameters, QgsProcessingC
     auto fields = speciesFieldsFrom(parameters, context);
     fields.presenceField = parameterAsString(parameters, QStringLiteral("PRESENCE_FIELD"), context);
     // A model trained on table covariates needs those columns at the sites, by name.
-    const auto model = core::Predictor::load(checkpoint);
+    // The header alone says which (evaluateSurveyRecords loads the model itself).
+    const auto header = core::readCheckpointFile(checkpoint, true).header;
     for (const auto& column : rasters::tableCovariateColumns(
-             model->header().at("metadata").value("covariates", nlohmann::json::object())))
+             header.value("metadata", nlohmann::json::object())
+                 .value("covariates", nlohmann::json::object())))
     {
         fields.extraNumeric << toQ(column);
     }
