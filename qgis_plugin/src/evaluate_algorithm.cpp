@@ -110,9 +110,9 @@ QVariantMap EvaluateAlgorithm::run(const QVariantMap& parameters, QgsProcessingC
     // A model trained on table covariates needs those columns at the sites, by name.
     // The header alone says which (evaluateSurveyRecords loads the model itself).
     const auto header = core::readCheckpointFile(checkpoint, true).header;
-    for (const auto& column : rasters::tableCovariateColumns(
-             header.value("metadata", nlohmann::json::object())
-                 .value("covariates", nlohmann::json::object())))
+    for (const auto& column :
+         rasters::tableCovariateColumns(header.value("metadata", nlohmann::json::object())
+                                            .value("covariates", nlohmann::json::object())))
     {
         fields.extraNumeric << toQ(column);
     }
