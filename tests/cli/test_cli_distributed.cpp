@@ -2,6 +2,7 @@
 // Data-parallel `geoinr train` on 127.0.0.1 (c10d/Gloo): two processes reach the weights of one
 // process with the same global batch (up to float summation order), and a rank that dies or never
 // comes ends the other with an error instead of a hang, leaving no checkpoint.
+#include "raster_pixels.h"
 #include "run_cli.h"
 #include "temp_dir.h"
 #include "test_data.h"
@@ -44,23 +45,12 @@ std::string trainArgs(const std::string& sa, int epochs = 1)
            "--network '{\"name\":\"residual_fcnet\",\"dropout\":0}' --threads 1 --seed 5 -q";
 }
 
-/** Logits of band 1 on the covariates' grid. */
+/** Logits of the model's (one) species on the covariates' grid. */
 std::vector<float> logits(const std::string& ckpt, const std::string& tif)
 {
     const auto r = run("predict " + q(ckpt) + " --logits --resolution 0.5 -q -o " + q(tif));
     EXPECT_EQ(r.exitCode, 0) << r.output;
-    GDALAllRegister();
-    std::unique_ptr<GDALDataset> ds(GDALDataset::Open(tif.c_str(), GDAL_OF_RASTER));
-    if (!ds)
-    {
-        return {};
-    }
-    const int w = ds->GetRasterXSize(), h = ds->GetRasterYSize();
-    std::vector<float> v(static_cast<std::size_t>(w) * h);
-    EXPECT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w, h, v.data(), w, h, GDT_Float32, 0, 0,
-                                             nullptr),
-              CE_None);
-    return v;
+    return geoinr::test::readFile(tif);
 }
 
 } // namespace
@@ -169,25 +159,10 @@ TEST(CliDistributed, TwoRanksPredictPartsWhoseMosaicEqualsOneProcess)
     EXPECT_TRUE(std::filesystem::exists(dir.file("two.part0of2.tif")));
     EXPECT_TRUE(std::filesystem::exists(dir.file("two.part1of2.tif")));
     EXPECT_TRUE(std::filesystem::exists(dir.file("two.vrt")));
-    const auto readAll = [](const std::string& path)
-    {
-        GDALAllRegister();
-        std::unique_ptr<GDALDataset> ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER));
-        std::vector<float> v;
-        if (ds)
-        {
-            const int w = ds->GetRasterXSize(), h = ds->GetRasterYSize();
-            v.resize(static_cast<std::size_t>(w) * h);
-            EXPECT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w, h, v.data(), w, h,
-                                                     GDT_Float32, 0, 0, nullptr),
-                      CE_None);
-        }
-        return v;
-    };
-    const auto one = readAll(dir.file("one.tif"));
+    const auto one = geoinr::test::readFile(dir.file("one.tif"));
     for (const auto* name : {"two.tif", "two.vrt"})
     {
-        const auto joined = readAll(dir.file(name));
+        const auto joined = geoinr::test::readFile(dir.file(name));
         ASSERT_EQ(joined.size(), one.size()) << name;
         EXPECT_EQ(std::memcmp(joined.data(), one.data(), one.size() * sizeof(float)), 0) << name;
     }

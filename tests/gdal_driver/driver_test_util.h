@@ -2,6 +2,7 @@
 // Shared by the driver tests: trained tiny models, descriptors, and reading rasters whole.
 #pragma once
 
+#include "raster_pixels.h"
 #include "test_util.h"
 #include "tiny_models.h"
 
@@ -17,33 +18,6 @@
 
 namespace geoinr::test
 {
-
-/** Every band of a raster (or an overview level), as float32, band after band. */
-inline std::vector<float> readBands(GDALDataset& ds, int overview = -1)
-{
-    std::vector<float> out;
-    for (int b = 1; b <= ds.GetRasterCount(); ++b)
-    {
-        GDALRasterBand* band = ds.GetRasterBand(b);
-        if (overview >= 0)
-        {
-            band = band->GetOverview(overview);
-        }
-        const int w = band->GetXSize(), h = band->GetYSize();
-        std::vector<float> v(static_cast<std::size_t>(w) * static_cast<std::size_t>(h));
-        EXPECT_EQ(band->RasterIO(GF_Read, 0, 0, w, h, v.data(), w, h, GDT_Float32, 0, 0, nullptr),
-                  CE_None);
-        out.insert(out.end(), v.begin(), v.end());
-    }
-    return out;
-}
-
-inline std::vector<float> readFile(const std::string& path)
-{
-    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER));
-    EXPECT_TRUE(ds) << path;
-    return ds ? readBands(*ds) : std::vector<float>{};
-}
 
 /** Two trained models in one folder, shared by a test suite. */
 class DriverTest : public ::testing::Test

@@ -4,6 +4,7 @@
 // extent, virtual rasters read through the GEOINR driver, the evaluation table, and the messages
 // users get for bad input.
 #include "qgis_test_util.h"
+#include "raster_pixels.h"
 #include "run_cli.h"
 #include "test_util.h"
 
@@ -65,31 +66,6 @@ std::unique_ptr<QgsVectorLayer> bradypusLayer(const QString& crs = QStringLitera
     }
     layer->dataProvider()->addFeatures(features);
     return layer;
-}
-
-/** All pixels of band 1 as float (the files are small). */
-std::vector<float> readBand(const std::string& path, int* width = nullptr, int* height = nullptr)
-{
-    std::unique_ptr<GDALDataset> ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER));
-    if (!ds)
-    {
-        ADD_FAILURE() << "cannot open " << path;
-        return {};
-    }
-    const int w = ds->GetRasterXSize(), h = ds->GetRasterYSize();
-    std::vector<float> v(static_cast<std::size_t>(w) * h);
-    EXPECT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w, h, v.data(), w, h, GDT_Float32, 0, 0,
-                                             nullptr),
-              CE_None);
-    if (width != nullptr)
-    {
-        *width = w;
-    }
-    if (height != nullptr)
-    {
-        *height = h;
-    }
-    return v;
 }
 
 class QgisAlgorithms : public ::testing::Test
@@ -177,10 +153,10 @@ TEST_F(QgisAlgorithms, PredictedRasterEqualsGeoinrPredict)
                           "\" --extent -80 -30 -40 10 --resolution 0.25 -q -o " + cli);
     ASSERT_EQ(r.exitCode, 0) << r.output;
     int w = 0, h = 0;
-    const auto fromQgis = readBand(tif.toStdString(), &w, &h);
+    const auto fromQgis = geoinr::test::readFile(tif.toStdString(), &w, &h);
     EXPECT_EQ(w, 160);
     EXPECT_EQ(h, 160);
-    const auto fromCli = readBand(cli);
+    const auto fromCli = geoinr::test::readFile(cli);
     ASSERT_EQ(fromQgis.size(), fromCli.size());
     EXPECT_EQ(std::memcmp(fromQgis.data(), fromCli.data(), fromQgis.size() * sizeof(float)), 0);
     // The model maps something: land pixels with probabilities, nodata (-1) over the ocean.
@@ -219,7 +195,7 @@ TEST_F(QgisAlgorithms, ProjectedOutputUsesTheExtentReprojected)
     EXPECT_NEAR(layer.extent().yMaximum(), expected.yMaximum(), 1e-3);
     EXPECT_NEAR(layer.rasterUnitsPerPixelX(), 50000.0, 1e-6);
     // Binary values only: 0, 1 and nodata 255; both classes present.
-    const auto v = readBand(tif.toStdString());
+    const auto v = geoinr::test::readFile(tif.toStdString());
     EXPECT_TRUE(
         std::all_of(v.begin(), v.end(), [](float x) { return x == 0 || x == 1 || x == 255; }));
     EXPECT_NE(std::find(v.begin(), v.end(), 1.0F), v.end());

@@ -2,6 +2,7 @@
 // Distributed prediction: a grid split into bands of rows written as parts by separate runs, joined
 // by mosaicParts into a VRT and a merged COG, gives the single-run raster bit for bit; parts of
 // different grids, duplicates and missing parts are refused by name.
+#include "raster_pixels.h"
 #include "test_util.h"
 #include "tiny_models.h"
 
@@ -14,32 +15,6 @@
 #include <cstring>
 
 using geoinr::rasters::partRows;
-
-namespace
-{
-
-std::vector<float> allPixels(const std::string& path, int* width = nullptr, int* height = nullptr)
-{
-    std::unique_ptr<GDALDataset> ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER));
-    if (!ds)
-    {
-        ADD_FAILURE() << path;
-        return {};
-    }
-    const int w = ds->GetRasterXSize(), h = ds->GetRasterYSize(), b = ds->GetRasterCount();
-    std::vector<float> v(static_cast<std::size_t>(w) * h * b);
-    EXPECT_EQ(ds->RasterIO(GF_Read, 0, 0, w, h, v.data(), w, h, GDT_Float32, b, nullptr, 0, 0, 0,
-                           nullptr),
-              CE_None);
-    if (width != nullptr)
-    {
-        *width = w;
-        *height = h;
-    }
-    return v;
-}
-
-} // namespace
 
 TEST(PredictionParts, RowBandsAreContiguousBlockAlignedAndCoverTheGrid)
 {
@@ -72,18 +47,18 @@ TEST(PredictionParts, MosaicOfPartsEqualsTheSingleRunBitForBit)
         m.parts.insert(m.parts.begin(), o.output); // any order
     }
     int w = 0, h = 0;
-    allPixels(m.parts.back(), &w, &h);
+    geoinr::test::readFile(m.parts.back(), &w, &h);
     EXPECT_EQ(h, 256); // part 0: the first band of rows only
     m.vrt = dir.file("mosaic.vrt");
     m.merged = dir.file("merged.tif");
     geoinr::rasters::mosaicParts(m);
 
-    const auto whole = allPixels(dir.file("whole.tif"), &w, &h);
+    const auto whole = geoinr::test::readFile(dir.file("whole.tif"), &w, &h);
     EXPECT_EQ(w, 800);
     EXPECT_EQ(h, 600);
     for (const auto& path : {m.vrt, m.merged})
     {
-        const auto joined = allPixels(path);
+        const auto joined = geoinr::test::readFile(path);
         ASSERT_EQ(joined.size(), whole.size()) << path;
         EXPECT_EQ(std::memcmp(joined.data(), whole.data(), whole.size() * sizeof(float)), 0)
             << path;
