@@ -16,6 +16,12 @@ struct RunResult
     std::string output; // stdout and stderr together
 };
 
+/** Single-quoted for the shell (test paths contain no quote). */
+inline std::string q(const std::string& s)
+{
+    return "'" + s + "'";
+}
+
 /** Runs a shell command line; stdout and stderr together. */
 inline RunResult runCommand(const std::string& commandLine)
 {

@@ -23,10 +23,7 @@ namespace
 using geoinr::test::run;
 using geoinr::test::runCommand;
 
-std::string q(const std::string& s)
-{
-    return "'" + s + "'";
-}
+using geoinr::test::q;
 
 /** A port of its own for each test of each test process (ctest runs two at once): 8 per pid. */
 int freePort(int offset)

@@ -19,10 +19,7 @@ namespace fs = std::filesystem;
 using geoinr::test::run;
 using geoinr::test::runCommand;
 
-std::string q(const std::string& s)
-{
-    return "'" + s + "'";
-}
+using geoinr::test::q;
 
 /** 3,000 species with two records each: a 5 MB checkpoint whose writing takes a while. */
 std::string manySpecies(const geoinr::test::TempDir& dir)

@@ -32,11 +32,7 @@ namespace fs = std::filesystem;
 using geoinr::test::run;
 using geoinr::test::RunResult;
 
-/** Single-quoted for the shell (the paths used here contain no quote). */
-std::string q(const std::string& s)
-{
-    return "'" + s + "'";
-}
+using geoinr::test::q;
 
 /** A fresh folder under the system temp dir, removed with everything in it. */
 class TempDir
