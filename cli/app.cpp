@@ -16,6 +16,8 @@ void addAllCommands(CLI::App& app, bool& version)
     addPredictCommand(app);
     addMosaicCommand(app);
     addEvaluateCommand(app);
+    addCrossValidateCommand(app);
+    addBenchmarkCommand(app);
     addInfoCommand(app);
     addSphereFitCommand(app);
 }

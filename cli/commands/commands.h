@@ -18,6 +18,14 @@ void addInfoCommand(CLI::App& app);
 void addPredictCommand(CLI::App& app);
 void addMosaicCommand(CLI::App& app);
 void addEvaluateCommand(CLI::App& app);
+void addBenchmarkCommand(CLI::App& app);
+void addCrossValidateCommand(CLI::App& app);
+
+// Subcommands of `geoinr evaluate`, one file each (evaluate_*.cpp).
+void addGeoBiasEvaluation(CLI::App& evaluate);
+void addGeoPriorEvaluation(CLI::App& evaluate);
+void addGeoFeatureEvaluation(CLI::App& evaluate);
+void addPresenceOnlyEvaluation(CLI::App& evaluate);
 
 /** Multi-line version report: GeoINR, LibTorch, BLAS, threads, CUDA, GDAL, PROJ. */
 std::string versionReport();

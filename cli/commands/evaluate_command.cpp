@@ -75,6 +75,10 @@ void addEvaluateCommand(CLI::App& app)
             writeJsonFile(report, *output);
         });
     addPresenceAbsence(cmd);
+    addPresenceOnlyEvaluation(*cmd);
+    addGeoPriorEvaluation(*cmd);
+    addGeoFeatureEvaluation(*cmd);
+    addGeoBiasEvaluation(*cmd);
 }
 
 } // namespace geoinr::cli
