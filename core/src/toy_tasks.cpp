@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <geoinr/core/classifier_fit.h>
 #include <geoinr/core/error.h>
 #include <geoinr/core/nn/toy_tasks.h>
 
@@ -62,8 +63,12 @@ double flooredMod(double a, double b)
 
 } // namespace
 
-torch::Tensor sphericalUniformNumpy(std::int64_t n, std::uint32_t seed)
+std::vector<double> sphericalUniformLonLat(std::int64_t n, std::uint32_t seed)
 {
+    if (n < 0)
+    {
+        throw InvalidArgument("spherical-uniform sampler: the number of points must be >= 0");
+    }
     NumpyLegacyNormal normal(seed);
     std::vector<double> xyz(static_cast<std::size_t>(3 * n));
     for (auto& v : xyz)
@@ -79,7 +84,12 @@ torch::Tensor sphericalUniformNumpy(std::int64_t n, std::uint32_t seed)
         out[static_cast<std::size_t>(2 * i)] = std::atan2(y, x) * 180.0 / M_PI;
         out[static_cast<std::size_t>(2 * i + 1)] = std::atan2(z, std::hypot(x, y)) * 180.0 / M_PI;
     }
-    return torch::tensor(out, torch::kFloat64).reshape({n, 2});
+    return out;
+}
+
+torch::Tensor sphericalUniformNumpy(std::int64_t n, std::uint32_t seed)
+{
+    return torch::tensor(sphericalUniformLonLat(n, seed), torch::kFloat64).reshape({n, 2});
 }
 
 torch::Tensor fibonacciLattice(std::int64_t n)
@@ -140,6 +150,34 @@ CheckerboardTask makeCheckerboard(std::int64_t numSupport, std::int64_t numClass
     t.valLabels = supportLabels.index_select(0, nearestSupport(t.valLonLat, support));
     t.testLabels = supportLabels.index_select(0, nearestSupport(t.testLonLat, support));
     return t;
+}
+
+namespace
+{
+
+LabelledPoints toPoints(const torch::Tensor& lonLat, const torch::Tensor& labels)
+{
+    LabelledPoints p;
+    const auto ll = lonLat.to(torch::kFloat64).contiguous();
+    p.lonLat.assign(ll.data_ptr<double>(), ll.data_ptr<double>() + ll.numel());
+    const auto y = labels.to(torch::kLong).contiguous();
+    p.labels.assign(y.data_ptr<std::int64_t>(), y.data_ptr<std::int64_t>() + y.numel());
+    return p;
+}
+
+} // namespace
+
+ClassificationTask checkerboardTask(std::int64_t numSupport, std::int64_t numClasses,
+                                    std::int64_t numSamples, std::int64_t numTest)
+{
+    const auto t = makeCheckerboard(numSupport, numClasses, numSamples, numTest);
+    ClassificationTask task;
+    task.name = "checkerboard";
+    task.numClasses = numClasses;
+    task.train = toPoints(t.trainLonLat, t.trainLabels);
+    task.validation = toPoints(t.valLonLat, t.valLabels);
+    task.test = toPoints(t.testLonLat, t.testLabels);
+    return task;
 }
 
 } // namespace geoinr::core
