@@ -11,9 +11,34 @@
 
 #include <algorithm>
 #include <numeric>
+#include <utility>
 
 namespace geoinr::core
 {
+namespace
+{
+
+/** Rows [start, start + m) of the caller's lon/lat and covariate buffers as tensors on `device`
+ *  (no copy on the CPU); the covariate tensor is undefined when the model takes none (c = 0). */
+std::pair<torch::Tensor, torch::Tensor> inputBatch(const float* lonLat, const float* env,
+                                                   std::int64_t start, std::int64_t m,
+                                                   std::int64_t c, const torch::Device& device)
+{
+    auto ll = torch::from_blob(const_cast<float*>(lonLat + 2 * start), {m, 2}, torch::kFloat32);
+    torch::Tensor e;
+    if (c > 0)
+    {
+        e = torch::from_blob(const_cast<float*>(env + c * start), {m, c}, torch::kFloat32);
+    }
+    if (device != torch::kCPU)
+    {
+        ll = ll.to(device);
+        e = e.defined() ? e.to(device) : e;
+    }
+    return {ll, e};
+}
+
+} // namespace
 
 struct Predictor::Impl
 {
@@ -100,6 +125,33 @@ bool Predictor::usesCoordinates() const
     return m_impl->model->inputMode() != InputMode::Env;
 }
 
+std::int64_t Predictor::embeddingDim() const
+{
+    return m_impl->model->network()->featureDim();
+}
+
+void Predictor::embed(const float* lonLat, const float* env, std::int64_t n, float* out) const
+{
+    if (n <= 0)
+    {
+        return;
+    }
+    pinCallingThreadIfSingleThreaded();
+    c10::InferenceMode inference;
+    auto& model = *m_impl->model;
+    const auto h = embeddingDim();
+    const auto c = numEnvFeatures();
+    // Same batch size as predict(): features are [batch, H] like logits are [batch, S].
+    const std::int64_t batch = 8192;
+    for (std::int64_t start = 0; start < n; start += batch)
+    {
+        const auto m = std::min(batch, n - start);
+        auto [ll, e] = inputBatch(lonLat, env, start, m, c, m_impl->device);
+        auto dst = torch::from_blob(out + h * start, {m, h}, torch::kFloat32);
+        dst.copy_(model.features(ll, e).to(torch::kCPU, torch::kFloat32));
+    }
+}
+
 void Predictor::predict(const float* lonLat, const float* env, std::int64_t n,
                         const std::vector<std::int64_t>& species, float* out, OutputKind kind) const
 {
@@ -124,6 +176,13 @@ void Predictor::predict(const float* lonLat, const float* env, std::int64_t n,
                 fmt::format("species index {} outside [0, {})", id, model.numClasses()));
         }
     }
+    // The whole head in model order is one GEMM; any other list (a subset, or every species in
+    // another order) goes through logitsFor so that column j is species ids[j].
+    bool allInOrder = static_cast<std::int64_t>(ids.size()) == model.numClasses();
+    for (std::size_t j = 0; allInOrder && j < ids.size(); ++j)
+    {
+        allInOrder = ids[j] == static_cast<std::int64_t>(j);
+    }
     const auto idTensor = torch::tensor(ids, torch::kLong);
     const auto k = static_cast<std::int64_t>(ids.size());
     const auto c = numEnvFeatures();
@@ -133,20 +192,9 @@ void Predictor::predict(const float* lonLat, const float* env, std::int64_t n,
     for (std::int64_t start = 0; start < n; start += batch)
     {
         const auto m = std::min(batch, n - start);
-        auto ll = torch::from_blob(const_cast<float*>(lonLat + 2 * start), {m, 2}, torch::kFloat32);
-        torch::Tensor e;
-        if (c > 0)
-        {
-            e = torch::from_blob(const_cast<float*>(env + c * start), {m, c}, torch::kFloat32);
-        }
-        if (m_impl->device != torch::kCPU)
-        {
-            ll = ll.to(m_impl->device);
-            e = e.defined() ? e.to(m_impl->device) : e;
-        }
-        auto logits = static_cast<std::int64_t>(ids.size()) == model.numClasses()
-                          ? model.forward(ll, e)
-                          : model.logitsFor(ll, e, idTensor.to(m_impl->device));
+        auto [ll, e] = inputBatch(lonLat, env, start, m, c, m_impl->device);
+        auto logits =
+            allInOrder ? model.forward(ll, e) : model.logitsFor(ll, e, idTensor.to(m_impl->device));
         if (kind == OutputKind::Probability)
         {
             logits = torch::sigmoid(logits);

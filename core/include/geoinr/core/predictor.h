@@ -57,6 +57,17 @@ class Predictor
                  const std::vector<std::int64_t>& species, float* out,
                  OutputKind kind = OutputKind::Probability) const;
 
+    /** Size of the learned feature vector embed() writes per location (the network's trunk
+     *  output before the species head: 256 for SINR's ResidualFCNet). */
+    std::int64_t embeddingDim() const;
+
+    /**
+     * The model's learned features (SINR's `return_feats` embedding, science.md §3.1, §5.6) for n
+     * locations; inputs as predict(). Writes out[n x embeddingDim()] row-major. Thread-safe and
+     * batched like predict(); the species head is not evaluated.
+     */
+    void embed(const float* lonLat, const float* env, std::int64_t n, float* out) const;
+
     struct Impl;
 
   private:
