@@ -8,6 +8,7 @@
 #include <geoinr/core/benchmark_settings.h>
 #include <geoinr/core/classifier_fit.h>
 #include <geoinr/core/error.h>
+#include <geoinr/core/geo_bias.h>
 #include <geoinr/core/text_file.h>
 #include <geoinr/rasters/land_ocean.h>
 
@@ -34,6 +35,7 @@ struct BenchmarkArgs
     int maxEpochs = 0; ///< 0: the settings' value
     std::int64_t samples = 0;
     std::string device = "cpu";
+    double geoBiasRadiusKm = 1000.0; ///< 0: no geo-bias score
     std::string jsonOut;
     std::string markdownOut;
     bool quiet = false;
@@ -98,6 +100,31 @@ double sd(const std::vector<double>& v)
         s += (x - m) * (x - m);
     }
     return std::sqrt(s / static_cast<double>(v.size() - 1));
+}
+
+/** TorchSpatial's geo-bias score of the test points a run got wrong (science.md §5.10). */
+nlohmann::json geoBiasOfFailures(const core::LabelledPoints& test,
+                                 const std::vector<std::int64_t>& predicted, double radiusKm)
+{
+    std::vector<double> lon(test.size());
+    std::vector<double> lat(test.size());
+    std::vector<double> correct(test.size());
+    for (std::size_t i = 0; i < test.size(); ++i)
+    {
+        lon[i] = test.lonLat[2 * i];
+        lat[i] = test.lonLat[2 * i + 1];
+        correct[i] = predicted[i] == test.labels[i] ? 1.0 : 0.0;
+    }
+    core::GeoBiasOptions o;
+    o.radiusKm = radiusKm;
+    const auto r = core::geoBiasScore(lon, lat, correct, 0.5, o);
+    const auto number = [](double v)
+    {
+        return std::isfinite(v) ? nlohmann::json(v) : nullptr;
+    };
+    return {{"base", number(r.baseScore)},   {"relative", number(r.relativeScore)},
+            {"radius_km", radiusKm},         {"failures", r.lowPerformancePoints},
+            {"centres_used", r.centresUsed}, {"approximate", true}};
 }
 
 /** Markdown table: encoders as rows, networks as columns, "ours (paper)" accuracy in percent. */
@@ -184,6 +211,10 @@ void runBenchmark(const BenchmarkArgs& a)
                 const double secs =
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                 ++done;
+                const auto geoBias =
+                    a.geoBiasRadiusKm > 0
+                        ? geoBiasOfFailures(task.test, r.testPredictions, a.geoBiasRadiusKm)
+                        : nlohmann::json(nullptr);
                 accuracies.push_back(r.testAccuracy);
                 ious.push_back(r.testIoU);
                 results.push_back({{"encoder", e},
@@ -199,6 +230,9 @@ void runBenchmark(const BenchmarkArgs& a)
                                    {"learning_rate", o.learningRate},
                                    {"weight_decay", o.weightDecay},
                                    {"seconds", secs},
+                                   {"geo_bias", geoBias},
+                                   {"accuracy_by_latitude_10deg",
+                                    core::accuracyByLatitude(task.test, r.testPredictions, 10.0)},
                                    {"model", r.modelConfig}});
                 if (!a.quiet)
                 {
@@ -256,6 +290,9 @@ void addTask(CLI::App* benchmark, const std::string& name, const std::string& he
     cmd->add_option("--hparams", a->hparamsFile,
                     "settings JSON (default: the bundled locationencoder hparams)");
     cmd->add_option("--device", a->device, "cpu or cuda")->capture_default_str();
+    cmd->add_option("--geo-bias-radius-km", a->geoBiasRadiusKm,
+                    "radius of the geo-bias score of each run's test failures (0: none)")
+        ->capture_default_str();
     cmd->add_option("-o,--output", a->jsonOut, "write every run's numbers here (JSON)");
     cmd->add_option("--markdown", a->markdownOut, "write the accuracy table here (Markdown)");
     cmd->add_flag("-q,--quiet", a->quiet, "no progress output");

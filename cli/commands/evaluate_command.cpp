@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
-// `geoinr evaluate ranges`: score a checkpoint against expert range cells (MAP, mean AUC).
+// `geoinr evaluate ranges`: score a checkpoint against expert range cells (MAP, mean AUC);
+// `geoinr evaluate presence-absence`: at surveyed sites. Both add a provenance block (checkpoint
+// and data file hashes, seed) to their JSON and can write a Markdown report with figures.
 #include "../json_file.h"
 #include "../terminal_progress.h"
 #include "commands.h"
+#include "report_evaluate.h"
 
 #include <geoinr/core/error.h>
 #include <geoinr/rasters/presence_absence_evaluation.h>
 #include <geoinr/rasters/range_evaluation.h>
+#include <geoinr/report/provenance.h>
 
 #include <fmt/format.h>
 
@@ -15,11 +19,30 @@ namespace geoinr::cli
 namespace
 {
 
+/** --report DIR and --report-species NAME, shared by the subcommands of this file. */
+struct ReportArgs
+{
+    std::string directory;
+    std::string species;
+    bool wanted() const { return !directory.empty(); }
+};
+
+void addReportOptions(CLI::App* cmd, ReportArgs& a)
+{
+    cmd->add_option("--report", a.directory,
+                    "write a Markdown report with figures (report.md, figures/*.png, results.json) "
+                    "into this directory");
+    cmd->add_option("--report-species", a.species,
+                    "species of the report's map (default: the one with the most presences or "
+                    "range cells)");
+}
+
 void addPresenceAbsence(CLI::App* cmd)
 {
     auto o = std::make_shared<rasters::PresenceAbsenceOptions>();
     auto output = std::make_shared<std::string>();
     auto quiet = std::make_shared<bool>(false);
+    auto reportArgs = std::make_shared<ReportArgs>();
     auto* pa = cmd->add_subcommand(
         "presence-absence", "At surveyed sites (disdat test_pa.csv layout): per-species ROC-AUC "
                             "and AP, mean over species");
@@ -29,15 +52,28 @@ void addPresenceAbsence(CLI::App* cmd)
         ->required();
     pa->add_option("-o,--output", *output, "write the JSON report here");
     pa->add_flag("-q,--quiet", *quiet, "no progress output");
+    addReportOptions(pa, *reportArgs);
     pa->callback(
-        [o, output, quiet]
+        [o, output, quiet, reportArgs]
         {
-            const auto report = rasters::evaluatePresenceAbsence(*o, makeTerminalProgress(*quiet));
+            rasters::SiteScores scores;
+            auto results = rasters::evaluatePresenceAbsence(
+                *o, makeTerminalProgress(*quiet), reportArgs->wanted() ? &scores : nullptr);
+            if (!output->empty() || reportArgs->wanted())
+            {
+                results["provenance"] =
+                    report::provenance(o->checkpoint, {o->sites}, report::currentCommandLine());
+            }
             fmt::print("species evaluated: {} (skipped {})\nmean AUC: {:.4f}\nmean AP: {:.4f}\n",
-                       report.at("species_evaluated").get<long>(),
-                       report.at("species_skipped").get<long>(),
-                       report.at("mean_auc").get<double>(), report.at("mean_ap").get<double>());
-            writeJsonFile(report, *output);
+                       results.at("species_evaluated").get<long>(),
+                       results.at("species_skipped").get<long>(),
+                       results.at("mean_auc").get<double>(), results.at("mean_ap").get<double>());
+            writeJsonFile(results, *output);
+            if (reportArgs->wanted())
+            {
+                writePresenceAbsenceReport(reportArgs->directory, results, scores,
+                                           reportArgs->species);
+            }
         });
 }
 
@@ -50,6 +86,7 @@ void addEvaluateCommand(CLI::App& app)
     auto o = std::make_shared<rasters::RangeEvaluationOptions>();
     auto output = std::make_shared<std::string>();
     auto quiet = std::make_shared<bool>(false);
+    auto reportArgs = std::make_shared<ReportArgs>();
     auto* ranges = cmd->add_subcommand(
         "ranges", "Against expert range cells on a global grid (SINR's IUCN protocol): per-species "
                   "AP and AUC, MAP");
@@ -64,15 +101,32 @@ void addEvaluateCommand(CLI::App& app)
                        "evaluate only cells holding a valid pixel of this lon/lat raster");
     ranges->add_option("-o,--output", *output, "write the JSON report here");
     ranges->add_flag("-q,--quiet", *quiet, "no progress output");
+    addReportOptions(ranges, *reportArgs);
     ranges->callback(
-        [o, output, quiet]
+        [o, output, quiet, reportArgs]
         {
-            const auto report = rasters::evaluateRanges(*o, makeTerminalProgress(*quiet));
+            rasters::RangeScores scores;
+            RangeReportCollector collector(reportArgs->species);
+            if (reportArgs->wanted())
+            {
+                collector.attach(scores);
+            }
+            auto results = rasters::evaluateRanges(*o, makeTerminalProgress(*quiet),
+                                                   reportArgs->wanted() ? &scores : nullptr);
+            if (!output->empty() || reportArgs->wanted())
+            {
+                results["provenance"] = report::provenance(
+                    o->checkpoint, {o->rangeCells, o->maskRaster}, report::currentCommandLine());
+            }
             fmt::print("species evaluated: {}, cells: {}\nMAP: {:.4f}\nmean AUC: {:.4f}\n",
-                       report.at("species_evaluated").get<long>(),
-                       report.at("cells_evaluated").get<long>(), report.at("map").get<double>(),
-                       report.at("mean_auc").get<double>());
-            writeJsonFile(report, *output);
+                       results.at("species_evaluated").get<long>(),
+                       results.at("cells_evaluated").get<long>(), results.at("map").get<double>(),
+                       results.at("mean_auc").get<double>());
+            writeJsonFile(results, *output);
+            if (reportArgs->wanted())
+            {
+                collector.write(reportArgs->directory, results, scores);
+            }
         });
     addPresenceAbsence(cmd);
     addPresenceOnlyEvaluation(*cmd);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
+#include "site_predictions.h"
+
 #include <geoinr/core/error.h>
 #include <geoinr/core/metrics.h>
 #include <geoinr/core/predictor.h>
-#include <geoinr/rasters/covariates.h>
 #include <geoinr/rasters/occurrences.h>
 #include <geoinr/rasters/presence_absence_evaluation.h>
 
@@ -17,101 +18,6 @@ namespace geoinr::rasters
 {
 namespace
 {
-
-/** Raw table column of one-hot feature "col=level", or the feature itself. */
-std::string baseColumn(const std::string& feature)
-{
-    const auto eq = feature.find('=');
-    return eq == std::string::npos ? feature : feature.substr(0, eq);
-}
-
-/** Normalised model inputs at the sites from the checkpoint's covariate description; table
- *  covariates are looked up by raw column name in sites.covariateNames. */
-std::vector<float> siteCovariates(const nlohmann::json& cov, const OccurrenceTable& sites)
-{
-    const auto kind = cov.value("kind", std::string("none"));
-    const auto n = sites.size();
-    if (kind == "none")
-    {
-        return {}; // a coordinate-only model
-    }
-    if (kind == "rasters")
-    {
-        const auto stack = CovariateStack::fromDescription(cov);
-        const auto values = stack.sampleNormalised(
-            sites.lon, sites.lat,
-            parseResampling(cov.value("resampling", std::string("bilinear"))));
-        return {values.begin(), values.end()};
-    }
-    const auto features = cov.at("features").get<std::vector<std::string>>();
-    const auto mean = cov.at("normalisation").at("mean").get<std::vector<double>>();
-    const auto stddev = cov.at("normalisation").at("std").get<std::vector<double>>();
-    const auto& names = sites.covariateNames;
-    const auto width = names.size();
-    std::vector<float> out(n * features.size());
-    for (std::size_t f = 0; f < features.size(); ++f)
-    {
-        const auto& name = features[f];
-        const auto it = std::find(names.begin(), names.end(), baseColumn(name));
-        if (it == names.end())
-        {
-            throw InvalidArgument(
-                fmt::format("the model needs table covariate '{}' at the sites; no such column",
-                            baseColumn(name)));
-        }
-        const auto col = static_cast<std::size_t>(it - names.begin());
-        const bool oneHot = name.find('=') != std::string::npos;
-        const double level = oneHot ? std::stod(name.substr(name.find('=') + 1)) : 0.0;
-        for (std::size_t i = 0; i < n; ++i)
-        {
-            const double v = sites.covariates[i * width + col];
-            double x = NAN;
-            if (std::isfinite(v))
-            {
-                x = oneHot ? (v == level ? 1.0 : 0.0) : (v - mean[f]) / stddev[f];
-            }
-            out[i * features.size() + f] = static_cast<float>(x);
-        }
-    }
-    return out;
-}
-
-/** Logits of every species at the sites, and whether each site has all the inputs it needs. */
-struct SitePredictions
-{
-    std::vector<float> logits; ///< [sites x species]
-    std::vector<std::uint8_t> usable;
-};
-
-SitePredictions predictAtSites(const core::Predictor& predictor, const OccurrenceTable& sites,
-                               const core::ProgressSink& progress)
-{
-    const auto cov =
-        predictor.header().at("metadata").value("covariates", nlohmann::json{{"kind", "none"}});
-    const auto n = sites.size();
-    const auto env = siteCovariates(cov, sites);
-    const auto c = static_cast<std::size_t>(predictor.numEnvFeatures());
-    SitePredictions out;
-    out.usable.assign(n, 1);
-    for (std::size_t i = 0; i < n && c > 0; ++i)
-    {
-        for (std::size_t j = 0; j < c; ++j)
-        {
-            out.usable[i] = out.usable[i] && std::isfinite(env[i * c + j]);
-        }
-    }
-    std::vector<float> lonLat(2 * n);
-    for (std::size_t i = 0; i < n; ++i)
-    {
-        lonLat[2 * i] = static_cast<float>(sites.lon[i]);
-        lonLat[2 * i + 1] = static_cast<float>(sites.lat[i]);
-    }
-    out.logits.resize(n * predictor.speciesNames().size());
-    core::reportProgress(progress, 0.1, "predicting at the sites");
-    predictor.predict(lonLat.data(), env.data(), static_cast<std::int64_t>(n), {},
-                      out.logits.data(), core::OutputKind::Logit);
-    return out;
-}
 
 /** One species' labels (1 present, 0 absent) and model scores at its surveyed sites. */
 struct LabelledScores
@@ -167,7 +73,7 @@ std::vector<std::string> tableCovariateColumns(const nlohmann::json& checkpointC
     }
     for (const auto& f : checkpointCovariates.at("features").get<std::vector<std::string>>())
     {
-        const auto base = baseColumn(f);
+        const auto base = detail::baseColumn(f);
         if (std::find(columns.begin(), columns.end(), base) == columns.end())
         {
             columns.push_back(base);
@@ -177,7 +83,7 @@ std::vector<std::string> tableCovariateColumns(const nlohmann::json& checkpointC
 }
 
 nlohmann::json evaluatePresenceAbsence(const PresenceAbsenceOptions& o,
-                                       const core::ProgressSink& progress)
+                                       const core::ProgressSink& progress, SiteScores* scores)
 {
     const auto predictor = core::Predictor::load(o.checkpoint);
     const auto& species = predictor->speciesNames();
@@ -195,9 +101,10 @@ nlohmann::json evaluatePresenceAbsence(const PresenceAbsenceOptions& o,
     const auto sites = readOccurrencesCsv(o.sites, read);
     const auto n = sites.size();
     const auto width = sites.covariateNames.size();
-    const auto predicted = predictAtSites(*predictor, sites, progress);
+    const auto predicted = detail::predictAtSites(*predictor, sites, progress);
 
     std::vector<LabelledScores> perSpecies(species.size());
+    std::vector<std::vector<std::size_t>> rows(scores != nullptr ? species.size() : 0);
     for (std::size_t s = 0; s < species.size(); ++s)
     {
         const auto col = baseColumns.size() + s;
@@ -210,6 +117,21 @@ nlohmann::json evaluatePresenceAbsence(const PresenceAbsenceOptions& o,
             }
             perSpecies[s].labels.push_back(v != 0.0 ? 1 : 0);
             perSpecies[s].scores.push_back(predicted.logits[i * species.size() + s]);
+            if (scores != nullptr)
+            {
+                rows[s].push_back(i);
+            }
+        }
+    }
+    if (scores != nullptr)
+    {
+        scores->lon = sites.lon;
+        scores->lat = sites.lat;
+        scores->species.clear();
+        for (std::size_t s = 0; s < species.size(); ++s)
+        {
+            scores->species.push_back(
+                {species[s], std::move(rows[s]), perSpecies[s].labels, perSpecies[s].scores});
         }
     }
     auto result = scoreSpecies(species, perSpecies);
@@ -240,7 +162,7 @@ nlohmann::json evaluateSurveyRecords(const std::string& checkpoint, const Survey
     sites.lat = r.lat;
     sites.covariateNames = r.covariateNames;
     sites.covariates = r.covariates;
-    const auto predicted = predictAtSites(*predictor, sites, progress);
+    const auto predicted = detail::predictAtSites(*predictor, sites, progress);
 
     std::map<std::string, std::size_t> index;
     for (std::size_t s = 0; s < species.size(); ++s)

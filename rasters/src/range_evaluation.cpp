@@ -72,7 +72,8 @@ std::vector<std::uint8_t> maskCells(const std::string& path, const Grid& g)
 
 } // namespace
 
-nlohmann::json evaluateRanges(const RangeEvaluationOptions& o, const core::ProgressSink& progress)
+nlohmann::json evaluateRanges(const RangeEvaluationOptions& o, const core::ProgressSink& progress,
+                              RangeScores* scores)
 {
     ensureGdalRegistered();
     if (!(o.cellSizeDeg > 0.0) || std::fmod(180.0, o.cellSizeDeg) > 1e-9)
@@ -117,6 +118,13 @@ nlohmann::json evaluateRanges(const RangeEvaluationOptions& o, const core::Progr
     {
         rangeCells[ranges.speciesNames[static_cast<std::size_t>(ranges.speciesIndex[k])]].push_back(
             static_cast<std::size_t>(g.index(ranges.lon[k], ranges.lat[k])));
+    }
+    if (scores != nullptr)
+    {
+        scores->gridWidth = g.width;
+        scores->gridHeight = g.height;
+        scores->cellSizeDeg = g.cell;
+        scores->cells = cellIds;
     }
     std::vector<std::int64_t> position(cells, -1);
     for (std::size_t k = 0; k < cellIds.size(); ++k)
@@ -170,6 +178,10 @@ nlohmann::json evaluateRanges(const RangeEvaluationOptions& o, const core::Progr
         }
         const double ap = core::averagePrecision(labels, sd);
         const double auc = core::rocAuc(labels, sd);
+        if (scores != nullptr && scores->onSpecies)
+        {
+            scores->onSpecies(names[s], labels, sd);
+        }
         aps.push_back(ap);
         aucs.push_back(auc);
         perSpecies.push_back(

@@ -25,13 +25,29 @@ struct PresenceAbsenceOptions
     std::string sites;
 };
 
+/** The per-site scores behind the metrics, for figures (ROC curves, site maps). */
+struct SiteScores
+{
+    std::vector<double> lon, lat; ///< every row of the site table, WGS84 degrees
+    struct Species
+    {
+        std::string name;
+        std::vector<std::size_t> rows;    ///< site rows scored for this species
+        std::vector<std::uint8_t> labels; ///< per scored row: 1 present, 0 absent
+        std::vector<double> logits;       ///< per scored row: the model's logit
+    };
+    std::vector<Species> species; ///< every species of the model, in the model's order
+};
+
 /**
  * Returns {"mean_auc", "mean_ap", "species_evaluated", "per_species": [{species, sites,
  * presences, auc, ap}], ...}. Species of the model without a column, or with a single class at
- * their surveyed sites, are skipped and counted.
+ * their surveyed sites, are skipped and counted. When `scores` is given it receives the labels
+ * and logits the metrics were computed from.
  */
 nlohmann::json evaluatePresenceAbsence(const PresenceAbsenceOptions& options,
-                                       const core::ProgressSink& progress = {});
+                                       const core::ProgressSink& progress = {},
+                                       SiteScores* scores = nullptr);
 
 /**
  * Long-format survey records, as a GIS point layer holds them: one row per (site, species) with

@@ -7,7 +7,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace geoinr::rasters
 {
@@ -24,11 +28,30 @@ struct RangeEvaluationOptions
 };
 
 /**
+ * The scores behind the metrics, for figures: the evaluation grid, then one call per evaluated
+ * species (global grids of many species do not fit in memory at once; keep what you draw).
+ */
+struct RangeScores
+{
+    std::int64_t gridWidth = 0, gridHeight = 0; ///< filled before the first onSpecies call
+    double cellSizeDeg = 0.0;
+    /** Evaluated cells as row * gridWidth + column; row 0 at 90 N, column 0 at 180 W. */
+    std::vector<std::size_t> cells;
+    /** Called in the model's species order with 1 for the cells in the species' range and the
+     *  model's logits, both aligned with `cells`. */
+    std::function<void(const std::string& species, const std::vector<std::uint8_t>& inRange,
+                       const std::vector<double>& logits)>
+        onSpecies;
+};
+
+/**
  * Returns {"map", "mean_auc", "species_evaluated", "cells_evaluated", "per_species": [{species,
  * positives, ap, auc}], settings...}. AP is tie-aware (one step per distinct score); scores are
- * logits. Species of the model without range cells are skipped and counted.
+ * logits. Species of the model without range cells are skipped and counted. `scores` (optional)
+ * receives the grid and each evaluated species' labels and logits.
  */
 nlohmann::json evaluateRanges(const RangeEvaluationOptions& options,
-                              const core::ProgressSink& progress = {});
+                              const core::ProgressSink& progress = {},
+                              RangeScores* scores = nullptr);
 
 } // namespace geoinr::rasters
