@@ -17,6 +17,7 @@ void addAllCommands(CLI::App& app, bool& version)
     addMosaicCommand(app);
     addEvaluateCommand(app);
     addCrossValidateCommand(app);
+    addPretrainCommand(app);
     addBenchmarkCommand(app);
     addInfoCommand(app);
     addSphereFitCommand(app);

@@ -20,6 +20,7 @@ void addMosaicCommand(CLI::App& app);
 void addEvaluateCommand(CLI::App& app);
 void addBenchmarkCommand(CLI::App& app);
 void addCrossValidateCommand(CLI::App& app);
+void addPretrainCommand(CLI::App& app);
 
 // Subcommands of `geoinr evaluate`, one file each (evaluate_*.cpp).
 void addGeoBiasEvaluation(CLI::App& evaluate);
