@@ -79,7 +79,14 @@ namespace
 const EncoderSpec& findSpec(const nlohmann::json& config)
 {
     const auto name = requireString(config, "name", "encoder");
-    const auto& specs = allEncoderSpecs();
+    // Imported encoders (torchscript) are found by name but not listed in the catalogue.
+    static const std::vector<EncoderSpec> specs = []
+    {
+        auto all = allEncoderSpecs();
+        const auto imported = torchscriptSpecs();
+        all.insert(all.end(), imported.begin(), imported.end());
+        return all;
+    }();
     const auto it = std::find_if(specs.begin(), specs.end(),
                                  [&](const EncoderSpec& s) { return s.info.name == name; });
     if (it == specs.end())

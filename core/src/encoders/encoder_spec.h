@@ -29,6 +29,8 @@ std::vector<EncoderSpec> space2vecSpecs();          // space2vec_grid, space2vec
 std::vector<EncoderSpec> cartesianSpecs();          // xyz, nerf
 std::vector<EncoderSpec> sphere2vecSpecs();         // sphere_c, sphere_c_plus, sphere_m, ...
 std::vector<EncoderSpec> sphericalHarmonicsSpecs(); // spherical_harmonics
+/** torchscript: needs a file, so outside the catalogue (whose entries build from defaults). */
+std::vector<EncoderSpec> torchscriptSpecs();
 
 /** All specs in catalogue order. */
 const std::vector<EncoderSpec>& allEncoderSpecs();

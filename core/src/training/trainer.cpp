@@ -440,6 +440,10 @@ class Trainer
         std::vector<torch::Tensor> tensors;
         for (auto& p : m_model->parameters())
         {
+            if (!p.requires_grad())
+            {
+                continue; // frozen (torchscript encoder): a zero gradient would let decay move it
+            }
             if (!p.grad().defined())
             {
                 p.mutable_grad() = torch::zeros_like(p);
