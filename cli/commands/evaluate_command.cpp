@@ -99,6 +99,14 @@ void addEvaluateCommand(CLI::App& app)
         ->capture_default_str();
     ranges->add_option("--mask", o->maskRaster,
                        "evaluate only cells holding a valid pixel of this lon/lat raster");
+    ranges->add_option("--baseline-occurrences", o->baselineOccurrences,
+                       "training records (species, lon, lat): also score SINR's discretised-grid "
+                       "baseline (record counts per coarse cell) on the same cells");
+    ranges
+        ->add_option("--baseline-cell-sizes", o->baselineCellSizesDeg,
+                     "coarse cell sizes of the baseline, degrees")
+        ->delimiter(',')
+        ->capture_default_str();
     ranges->add_option("-o,--output", *output, "write the JSON report here");
     ranges->add_flag("-q,--quiet", *quiet, "no progress output");
     addReportOptions(ranges, *reportArgs);
@@ -116,12 +124,22 @@ void addEvaluateCommand(CLI::App& app)
             if (!output->empty() || reportArgs->wanted())
             {
                 results["provenance"] = report::provenance(
-                    o->checkpoint, {o->rangeCells, o->maskRaster}, report::currentCommandLine());
+                    o->checkpoint, {o->rangeCells, o->maskRaster, o->baselineOccurrences},
+                    report::currentCommandLine());
             }
             fmt::print("species evaluated: {}, cells: {}\nMAP: {:.4f}\nmean AUC: {:.4f}\n",
                        results.at("species_evaluated").get<long>(),
                        results.at("cells_evaluated").get<long>(), results.at("map").get<double>(),
                        results.at("mean_auc").get<double>());
+            if (const auto& b = results.at("discretised_grid_baseline"); !b.is_null())
+            {
+                for (const auto& size : b.at("sizes"))
+                {
+                    fmt::print("discretised grid {:g} deg: MAP {:.4f}, mean AUC {:.4f}\n",
+                               size.at("cell_size_deg").get<double>(), size.at("map").get<double>(),
+                               size.at("mean_auc").get<double>());
+                }
+            }
             writeJsonFile(results, *output);
             if (reportArgs->wanted())
             {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// `geoinr predict`: checkpoint -> range GeoTIFF/COG, one band per species (or one file each).
+// `geoinr predict`: checkpoint -> range GeoTIFF/COG, one band per species (or one file each), or
+// with --values embedding the model's learned location embedding, one band per feature.
 #include "../terminal_progress.h"
 #include "commands.h"
 
@@ -133,6 +134,25 @@ void finish(PredictArgs& a)
         values = model.threshold.empty() ? "probability" : "binary";
     }
     model.output = rasters::parseRangeOutput(values);
+    if (model.output == rasters::RangeOutput::Embedding)
+    {
+        // Bands are the network's features: species choices would be silently meaningless.
+        if (!model.species.empty())
+        {
+            throw InvalidArgument("--species / --species-file: not with --values embedding (one "
+                                  "band per learned feature of the model, for every species)");
+        }
+        if (a.options.perSpeciesFiles)
+        {
+            throw InvalidArgument("--per-species: not with --values embedding (one file holds "
+                                  "every feature)");
+        }
+        if (!model.threshold.empty())
+        {
+            throw InvalidArgument("--threshold: not with --values embedding (only for binary "
+                                  "ranges)");
+        }
+    }
     for (const auto& c : a.covariates)
     {
         const auto eq = c.find('=');
@@ -154,7 +174,7 @@ void addPredictCommand(CLI::App& app)
     auto& o = a->options;
     auto* cmd = app.add_subcommand(
         "predict", "Predict range maps from a checkpoint into a GeoTIFF or COG (one band per "
-                   "species, or one file per species)");
+                   "species, or one file per species), or its location embedding");
     cmd->add_option("checkpoint", o.checkpoint, "checkpoint written by geoinr train")->required();
     cmd->add_option("-o,--output", o.output, "output raster (.tif), or a folder with --per-species")
         ->required();
@@ -173,7 +193,8 @@ void addPredictCommand(CLI::App& app)
     cmd->add_option("--values", a->values,
                     "probability (Float32), logit (Float32), byte (0-254, scale 1/254) or "
                     "binary (0/1 with --threshold); default probability, binary with "
-                    "--threshold");
+                    "--threshold; embedding: the model's learned features (Float32, one band "
+                    "each, no species options)");
     cmd->add_option("--threshold", o.model.threshold,
                     "binary ranges: a probability, or a rule stored by training: mtp, "
                     "presence_95, presence_90, max_tss");

@@ -25,6 +25,7 @@ constexpr const char* kOpenOptions =
     "those of the file)'/>"
     "<Option name='VALUES' type='string-select' description='What the bands hold'>"
     "<Value>probability</Value><Value>logit</Value><Value>byte</Value><Value>binary</Value>"
+    "<Value>embedding</Value>"
     "</Option>"
     "<Option name='THRESHOLD' type='string' description='Binary ranges: a probability, or a rule "
     "stored in the checkpoint (mtp, presence_95, presence_90, max_tss)'/>"
@@ -32,7 +33,8 @@ constexpr const char* kOpenOptions =
 
 void applyOpenOptions(CSLConstList options, rasters::VirtualRasterSpec& spec)
 {
-    if (const char* species = CSLFetchNameValue(options, "SPECIES"))
+    const char* species = CSLFetchNameValue(options, "SPECIES");
+    if (species != nullptr)
     {
         spec.model.species.clear();
         std::stringstream list(species);
@@ -60,6 +62,12 @@ void applyOpenOptions(CSLConstList options, rasters::VirtualRasterSpec& spec)
     if (spec.model.output != rasters::RangeOutput::Binary)
     {
         spec.model.threshold.clear();
+    }
+    // VALUES=embedding on a range descriptor: the file's species do not apply (SPECIES given
+    // explicitly still does, and is refused by the predictor).
+    if (spec.model.output == rasters::RangeOutput::Embedding && species == nullptr)
+    {
+        spec.model.species.clear();
     }
 }
 

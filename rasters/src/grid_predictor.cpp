@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// GridPredictor: windows of a grid -> lon/lat -> covariates -> Predictor -> stored band values.
+// GridPredictor: windows of a grid -> lon/lat -> covariates -> Predictor -> stored band values
+// (species probabilities and their encodings, or the network's embedding: one "kernel" each).
 #include "gdal_util.h"
 
 #include <geoinr/core/error.h>
@@ -35,6 +36,7 @@ double nodataOf(RangeOutput kind)
     case RangeOutput::Probability:
         return -1.0;
     case RangeOutput::Logit:
+    case RangeOutput::Embedding:
         return std::numeric_limits<double>::quiet_NaN();
     default:
         return kByteNodata;
@@ -151,6 +153,8 @@ std::string rangeOutputName(RangeOutput kind)
         return "byte";
     case RangeOutput::Binary:
         return "binary";
+    case RangeOutput::Embedding:
+        return "embedding";
     }
     return "probability";
 }
@@ -158,15 +162,15 @@ std::string rangeOutputName(RangeOutput kind)
 RangeOutput parseRangeOutput(const std::string& name)
 {
     for (auto kind : {RangeOutput::Probability, RangeOutput::Logit, RangeOutput::ProbabilityByte,
-                      RangeOutput::Binary})
+                      RangeOutput::Binary, RangeOutput::Embedding})
     {
         if (rangeOutputName(kind) == name)
         {
             return kind;
         }
     }
-    throw InvalidArgument(
-        fmt::format("output: expected probability, logit, byte or binary, got '{}'", name));
+    throw InvalidArgument(fmt::format(
+        "output: expected probability, logit, byte, binary or embedding, got '{}'", name));
 }
 
 /** What one thread needs: its own covariate readers and transform (neither is thread-safe). */
@@ -231,6 +235,8 @@ struct GridPredictor::Impl
     }
     void compute(Worker& wk, const RasterGrid& grid, int x0, int y0, int w, int h,
                  float* out) const;
+    /** The kernel: wk.values[kept x bands] in stored units for the kept points of wk. */
+    void evaluate(Worker& wk, std::size_t kept) const;
 };
 
 GridPredictor::GridPredictor(const std::string& checkpoint, GridPredictorOptions options)
@@ -246,10 +252,25 @@ GridPredictor::GridPredictor(std::shared_ptr<const core::Predictor> predictor,
     auto& m = *m_impl;
     m.predictor = std::move(predictor);
     m.options = std::move(options);
-    m.names = m.options.species.empty() ? m.predictor->speciesNames() : m.options.species;
-    for (const auto& n : m.names)
+    if (m.options.output == RangeOutput::Embedding)
     {
-        m.species.push_back(m.predictor->speciesIndex(n));
+        if (!m.options.species.empty())
+        {
+            throw InvalidArgument("species: the embedding output has one band per learned "
+                                  "feature of the model, not per species; give no species");
+        }
+        for (std::int64_t i = 0; i < m.predictor->embeddingDim(); ++i)
+        {
+            m.names.push_back(fmt::format("embedding_{}", i));
+        }
+    }
+    else
+    {
+        m.names = m.options.species.empty() ? m.predictor->speciesNames() : m.options.species;
+        for (const auto& n : m.names)
+        {
+            m.species.push_back(m.predictor->speciesIndex(n));
+        }
     }
     if (m.options.output == RangeOutput::Binary)
     {
@@ -315,8 +336,15 @@ std::map<std::string, std::string> GridPredictor::metadata(const std::string& ch
     std::map<std::string, std::string> items = {
         {"GEOINR_CHECKPOINT", std::filesystem::absolute(checkpointPath).string()},
         {"GEOINR_MODEL", header.at("model").dump()},
-        {"GEOINR_OUTPUT", kind},
-        {"GEOINR_SPECIES", nlohmann::json(m_impl->names).dump()}};
+        {"GEOINR_OUTPUT", kind}};
+    if (output() == RangeOutput::Embedding)
+    {
+        items["GEOINR_EMBEDDING_DIM"] = std::to_string(m_impl->names.size());
+    }
+    else
+    {
+        items["GEOINR_SPECIES"] = nlohmann::json(m_impl->names).dump();
+    }
     if (output() == RangeOutput::Binary)
     {
         items["GEOINR_THRESHOLDS"] = nlohmann::json(m_impl->thresholds).dump();
@@ -468,30 +496,46 @@ void GridPredictor::Impl::compute(Worker& wk, const RasterGrid& grid, int x0, in
         }
     }
     wk.valid.resize(kept);
-    const std::size_t bands = species.size();
+    const std::size_t bands = names.size();
     wk.values.assign(kept * bands, 0.0f);
-    const auto kind = options.output == RangeOutput::Logit ? core::OutputKind::Logit
-                                                           : core::OutputKind::Probability;
-    predictor->predict(wk.lonLat.data(), wk.env.data(), static_cast<std::int64_t>(kept), species,
-                       wk.values.data(), kind);
-
+    evaluate(wk, kept);
+    // Point-major values -> band-major window, nodata where no point was kept.
     std::fill(out, out + n * bands, static_cast<float>(nodataOf(options.output)));
     for (std::size_t b = 0; b < bands; ++b)
     {
         float* band = out + b * n;
         for (std::size_t k = 0; k < kept; ++k)
         {
-            const float p = wk.values[k * bands + b];
-            float stored = p;
+            band[wk.valid[k]] = wk.values[k * bands + b];
+        }
+    }
+}
+
+void GridPredictor::Impl::evaluate(Worker& wk, std::size_t kept) const
+{
+    const auto n = static_cast<std::int64_t>(kept);
+    if (options.output == RangeOutput::Embedding)
+    {
+        predictor->embed(wk.lonLat.data(), wk.env.data(), n, wk.values.data());
+        return;
+    }
+    const auto kind = options.output == RangeOutput::Logit ? core::OutputKind::Logit
+                                                           : core::OutputKind::Probability;
+    predictor->predict(wk.lonLat.data(), wk.env.data(), n, species, wk.values.data(), kind);
+    const std::size_t bands = species.size();
+    for (std::size_t k = 0; k < kept; ++k)
+    {
+        for (std::size_t b = 0; b < bands; ++b)
+        {
+            float& v = wk.values[k * bands + b];
             if (options.output == RangeOutput::ProbabilityByte)
             {
-                stored = static_cast<float>(std::lround(p * kByteScale));
+                v = static_cast<float>(std::lround(v * kByteScale));
             }
             else if (options.output == RangeOutput::Binary)
             {
-                stored = p >= thresholds[b] ? 1.0f : 0.0f;
+                v = v >= thresholds[b] ? 1.0f : 0.0f;
             }
-            band[wk.valid[k]] = stored;
         }
     }
 }

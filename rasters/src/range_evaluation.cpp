@@ -9,10 +9,12 @@
 #include <fmt/format.h>
 #include <gdal_priv.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
 #include <numeric>
+#include <unordered_map>
 
 namespace geoinr::rasters
 {
@@ -68,6 +70,81 @@ std::vector<std::uint8_t> maskCells(const std::string& path, const Grid& g)
         }
     }
     return keep;
+}
+
+/** Per-species record counts in the coarse cells of one baseline grid. */
+struct BaselineGrid
+{
+    double cell = 0.0;
+    std::int64_t width = 0;
+    std::map<std::string, std::unordered_map<std::int64_t, double>> counts;
+    std::vector<double> aps, aucs;
+
+    std::int64_t index(double lon, double lat) const
+    {
+        const auto c = std::clamp<std::int64_t>(
+            static_cast<std::int64_t>(std::floor((lon + 180.0) / cell)), 0, width - 1);
+        const auto height = static_cast<std::int64_t>(std::llround(180.0 / cell));
+        const auto r = std::clamp<std::int64_t>(
+            static_cast<std::int64_t>(std::floor((90.0 - lat) / cell)), 0, height - 1);
+        return r * width + c;
+    }
+};
+
+std::vector<BaselineGrid> readBaseline(const RangeEvaluationOptions& o)
+{
+    std::vector<BaselineGrid> grids;
+    if (o.baselineOccurrences.empty())
+    {
+        return grids;
+    }
+    const auto records = readOccurrences(o.baselineOccurrences);
+    for (const double size : o.baselineCellSizesDeg)
+    {
+        if (!(size > 0.0) || std::fmod(180.0, size) > 1e-9)
+        {
+            throw InvalidArgument(fmt::format(
+                "--baseline-cell-sizes: expected divisors of 180 degrees, got {}", size));
+        }
+        BaselineGrid g;
+        g.cell = size;
+        g.width = std::llround(360.0 / size);
+        for (std::size_t k = 0; k < records.size(); ++k)
+        {
+            const auto& name =
+                records.speciesNames[static_cast<std::size_t>(records.speciesIndex[k])];
+            g.counts[name][g.index(records.lon[k], records.lat[k])] += 1.0;
+        }
+        grids.push_back(std::move(g));
+    }
+    return grids;
+}
+
+nlohmann::json baselineReport(const std::vector<BaselineGrid>& grids, const std::string& path)
+{
+    if (grids.empty())
+    {
+        return nullptr;
+    }
+    nlohmann::json sizes = nlohmann::json::array();
+    double bestMap = -1.0;
+    double bestSize = 0.0;
+    for (const auto& g : grids)
+    {
+        const double map = core::meanOfDefined(g.aps);
+        sizes.push_back(
+            {{"cell_size_deg", g.cell}, {"map", map}, {"mean_auc", core::meanOfDefined(g.aucs)}});
+        if (map > bestMap)
+        {
+            bestMap = map;
+            bestSize = g.cell;
+        }
+    }
+    return {{"method", "discretised grid (Berg et al. 2014): per-species record counts per cell"},
+            {"occurrences", path},
+            {"sizes", sizes},
+            {"best_cell_size_deg", bestSize},
+            {"best_map", bestMap}};
 }
 
 } // namespace
@@ -131,6 +208,7 @@ nlohmann::json evaluateRanges(const RangeEvaluationOptions& o, const core::Progr
     {
         position[cellIds[k]] = static_cast<std::int64_t>(k);
     }
+    auto baseline = readBaseline(o);
     const auto& names = predictor->speciesNames();
     nlohmann::json perSpecies = nlohmann::json::array();
     std::vector<double> aps, aucs;
@@ -184,6 +262,18 @@ nlohmann::json evaluateRanges(const RangeEvaluationOptions& o, const core::Progr
         }
         aps.push_back(ap);
         aucs.push_back(auc);
+        for (auto& b : baseline)
+        {
+            const auto counts = b.counts.find(names[s]);
+            std::vector<double> bs(cellIds.size(), 0.0);
+            for (std::size_t k = 0; counts != b.counts.end() && k < cellIds.size(); ++k)
+            {
+                const auto hit = counts->second.find(b.index(lonLat[2 * k], lonLat[2 * k + 1]));
+                bs[k] = hit == counts->second.end() ? 0.0 : hit->second;
+            }
+            b.aps.push_back(core::averagePrecision(labels, bs));
+            b.aucs.push_back(core::rocAuc(labels, bs));
+        }
         perSpecies.push_back(
             {{"species", names[s]}, {"positives", positives}, {"ap", ap}, {"auc", auc}});
         core::reportProgress(progress, static_cast<double>(s + 1) / names.size(),
@@ -201,6 +291,7 @@ nlohmann::json evaluateRanges(const RangeEvaluationOptions& o, const core::Progr
             {"species_without_range_cells", skipped},
             {"map", map},
             {"mean_auc", core::meanOfDefined(aucs)},
+            {"discretised_grid_baseline", baselineReport(baseline, o.baselineOccurrences)},
             {"per_species", perSpecies}};
 }
 

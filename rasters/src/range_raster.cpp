@@ -329,6 +329,11 @@ std::vector<std::string> predictRangeRaster(const PredictRasterOptions& o,
     {
         throw InvalidArgument("--part cannot be combined with --per-species (yet)");
     }
+    if (o.perSpeciesFiles && o.model.output == RangeOutput::Embedding)
+    {
+        throw InvalidArgument("--per-species: not with the embedding output (its bands are the "
+                              "model's features, written to one file)");
+    }
     const auto model = core::Predictor::load(o.checkpoint, o.device);
     const auto& meta = model->header().at("metadata");
     const auto grid = resolveGrid(o.grid, meta.value("covariates", nlohmann::json::object()));

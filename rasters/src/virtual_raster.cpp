@@ -202,7 +202,7 @@ VirtualRasterSpec parseVirtualRaster(const std::string& text, const std::string&
         }
         catch (const InvalidArgument&)
         {
-            f.fail("values", "probability, logit, byte or binary", j.at("values"));
+            f.fail("values", "probability, logit, byte, binary or embedding", j.at("values"));
         }
     }
     if (const auto* t = f.find(j, "threshold"))
@@ -222,6 +222,18 @@ VirtualRasterSpec parseVirtualRaster(const std::string& text, const std::string&
         if (!f.find(j, "values"))
         {
             spec.model.output = RangeOutput::Binary;
+        }
+    }
+    if (spec.model.output == RangeOutput::Embedding)
+    {
+        // One band per learned feature: species and thresholds have no meaning there.
+        if (!spec.model.species.empty())
+        {
+            f.fail("species", "nothing or \"all\" with \"values\": \"embedding\"", j.at("species"));
+        }
+        if (const auto* t = f.find(j, "threshold"))
+        {
+            f.fail("threshold", "nothing with \"values\": \"embedding\"", *t);
         }
     }
     spec.model.mask = f.resolvePath(f.string(j, "mask", "mask"));
@@ -267,11 +279,21 @@ VirtualRasterSpec readVirtualRaster(const std::string& path)
 
 std::string formatVirtualRaster(const VirtualRasterSpec& spec)
 {
+    const bool embedding = spec.model.output == RangeOutput::Embedding;
+    if (embedding && (!spec.model.species.empty() || !spec.model.threshold.empty()))
+    {
+        throw InvalidArgument("virtual raster: the embedding output takes no species and no "
+                              "threshold (one band per learned feature of the model)");
+    }
     // nlohmann::ordered_json keeps insertion order: the format key must come first.
     nlohmann::ordered_json j;
     j[kVirtualRasterKey] = 1;
     j["checkpoint"] = spec.checkpoint;
-    if (spec.model.species.empty())
+    if (embedding)
+    {
+        // No "species": the bands are the model's features.
+    }
+    else if (spec.model.species.empty())
     {
         j["species"] = "all";
     }

@@ -102,16 +102,14 @@ TEST(CliDistributed, ADeadRankEndsTheOtherWithAnErrorAndNoCheckpoint)
     const auto common = std::string(GEOINR_EXE) + " " + trainArgs(sa, 100000) + " -o " + q(out) +
                         " --world-size 2 --dist-timeout 20 --master-port " +
                         std::to_string(freePort(2));
-    // Rank 1 is killed after a second of training; rank 0 must notice and stop by itself.
-    const auto start = std::chrono::steady_clock::now();
+    // Rank 1 is killed after a second of training; rank 0 must notice and stop by itself: exit 1
+    // with its own message. `timeout` (exit 124, no message) only guards against a hang; no
+    // wall-clock bound, which failed on a loaded machine.
     const auto r =
         runCommand("( (" + common + " --rank 1 & victim=$!; sleep 1.5; kill -9 $victim) & " +
-                   "timeout 60 " + common + " --rank 0; s=$?; wait; exit $s )");
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                   "timeout 300 " + common + " --rank 0; s=$?; wait; exit $s )");
     EXPECT_EQ(r.exitCode, 1) << r.output;
     EXPECT_NE(r.output.find("distributed: rank 0 of 2"), std::string::npos) << r.output;
-    EXPECT_LT(seconds, 30.0); // the connection loss is seen, not the 60 s of `timeout`
     EXPECT_FALSE(std::filesystem::exists(out));
 }
 

@@ -229,7 +229,7 @@ TEST_F(DriverTest, BadDescriptorsGiveGdalErrorsNotCrashes)
         {R"({"geoinr_raster": 1, "checkpoint": "model.ckpt", "grid": {"crs": "EPSG:999999"}})",
          "EPSG:999999"},
         {R"({"geoinr_raster": 1, "checkpoint": "model.ckpt", "values": "percent"})",
-         "values: expected probability, logit, byte or binary"},
+         "values: expected probability, logit, byte, binary or embedding"},
         {R"({"geoinr_raster": 1, "checkpoint": "model.ckpt", "covariates": {"temp": "gone.tif"}})",
          "gone.tif"},
         {R"({"geoinr_raster": 1, "checkpoint": "model.ckpt", "colour": "red"})",

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The one prediction path of every front end (geoinr predict, the GEOINR GDAL driver, the QGIS
 // plugin): a checkpoint evaluated on any window of any grid, pixel centres -> lon/lat (PROJ) ->
-// covariates from their own rasters -> network -> per-band values ready to store.
+// covariates from their own rasters -> network -> per-band values ready to store (range maps, or
+// the model's learned location embedding).
 #pragma once
 
 #include <geoinr/rasters/raster_grid.h>
@@ -26,16 +27,21 @@ enum class RangeOutput
     Probability,     ///< Float32 in [0, 1], nodata -1
     Logit,           ///< Float32 logits, nodata NaN (rank-based evaluation avoids saturation)
     ProbabilityByte, ///< Byte round(254 p), band scale 1/254, nodata 255
-    Binary           ///< Byte 0/1 with p >= threshold, nodata 255
+    Binary,          ///< Byte 0/1 with p >= threshold, nodata 255
+    /** Float32 learned features (core::Predictor::embed), one band per feature named
+     *  embedding_0, embedding_1, ...; no species; nodata NaN. */
+    Embedding
 };
 
-/** "probability", "logit", "byte", "binary"; parse throws InvalidArgument listing them. */
+/** "probability", "logit", "byte", "binary", "embedding"; parse throws InvalidArgument listing
+ *  them. */
 std::string rangeOutputName(RangeOutput kind);
 RangeOutput parseRangeOutput(const std::string& name);
 
 struct GridPredictorOptions
 {
-    std::vector<std::string> species; ///< names; empty = every species of the model
+    /** Names; empty = every species of the model. Must be empty for Embedding. */
+    std::vector<std::string> species;
     RangeOutput output = RangeOutput::Probability;
     /** Binary: a probability ("0.5") or a stored rule name (core::storedThresholdRules()). */
     std::string threshold;
@@ -61,7 +67,7 @@ class GridPredictor
     GridPredictor& operator=(const GridPredictor&) = delete;
 
     const core::Predictor& predictor() const;
-    /** Band names: the species, in band order. */
+    /** Band names: the species in band order, or embedding_0 ... for Embedding. */
     const std::vector<std::string>& bandNames() const;
     int bandCount() const;
     RangeOutput output() const;

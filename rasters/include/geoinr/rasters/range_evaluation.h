@@ -25,6 +25,11 @@ struct RangeEvaluationOptions
     /** Optional lon/lat raster: only cells whose footprint holds at least one valid pixel of it
      *  are evaluated (e.g. WorldClim, so that open ocean is left out). Empty: every cell. */
     std::string maskRaster;
+    /** Optional training occurrences (species, lon, lat): also score the discretised-grid
+     *  baseline of the SINR paper (Berg et al. 2014): a cell's score for a species is the number of
+     *  its records in the coarse grid cell (aligned on -180/-90) holding it, per size below. */
+    std::string baselineOccurrences;
+    std::vector<double> baselineCellSizesDeg = {0.5, 1.0, 2.0, 5.0, 10.0, 20.0};
 };
 
 /**

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Checkpoint -> range raster: per-species probabilities (or binary ranges) on any grid, written as
-// a tiled, compressed GeoTIFF or COG by several threads, atomically (temporary file, then rename).
+// Checkpoint -> range raster: per-species probabilities (or binary ranges, or the model's learned
+// embedding) on any grid, written as a tiled, compressed GeoTIFF or COG by several threads,
+// atomically (temporary file, then rename).
 #pragma once
 
 #include <geoinr/core/progress.h>
@@ -35,9 +36,10 @@ struct RasterWriteOptions
 std::pair<int, int> partRows(int height, int part, int parts, int unit);
 
 /**
- * Writes every band of `predictor` on `grid` (band description = species name, nodata, scale and
- * provenance metadata). Memory grows with blockSize^2 x bands x threads, not with the grid.
- * Throws InvalidArgument / IoError / Cancelled; nothing is left at `output` unless it completes.
+ * Writes every band of `predictor` on `grid` (band description = GridPredictor::bandNames(),
+ * nodata, scale and provenance metadata). Memory grows with blockSize^2 x bands x threads, not with
+ * the grid. Throws InvalidArgument / IoError / Cancelled; nothing is left at `output` unless it
+ * completes.
  */
 void writeRangeRaster(const GridPredictor& predictor, const RasterGrid& grid,
                       const RasterWriteOptions& options, const core::ProgressSink& progress = {});
@@ -45,12 +47,12 @@ void writeRangeRaster(const GridPredictor& predictor, const RasterGrid& grid,
 struct PredictRasterOptions
 {
     std::string checkpoint;
-    GridPredictorOptions model; ///< species, output kind, threshold, mask, covariate paths
+    GridPredictorOptions model; ///< species, output kind (or embedding), threshold, mask, ...
     GridSpec grid;
     /** A .tif for one multi-band file, or (with perSpeciesFiles) a folder for <species>.tif each.
      */
     std::string output;
-    bool perSpeciesFiles = false;
+    bool perSpeciesFiles = false; ///< not with RangeOutput::Embedding
     std::string format = "GTiff";
     int blockSize = 256;
     int threads = 0;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The `.geoinr` virtual range raster: a small JSON file naming a checkpoint, species, grid and
-// output kind, which the GEOINR GDAL driver (and QGIS through it) opens as a raster whose pixels
-// are computed on demand. Format: gdal_driver/README.md.
+// output kind (range values, or "values": "embedding" for the model's learned features), which the
+// GEOINR GDAL driver (and QGIS through it) opens as a raster whose pixels are computed on demand.
+// Format: gdal_driver/README.md.
 #pragma once
 
 #include <geoinr/rasters/grid_predictor.h>
@@ -41,7 +42,8 @@ VirtualRasterSpec readVirtualRaster(const std::string& path);
 
 /**
  * Descriptor text for `spec` (format version 1, key first so GDAL identifies it; paths written as
- * given, defaults left out). parseVirtualRaster(formatVirtualRaster(s), p) gives back `s`.
+ * given, defaults left out). parseVirtualRaster(formatVirtualRaster(s), p) gives back `s`. Throws
+ * InvalidArgument for an embedding spec with species or a threshold (which parsing refuses).
  */
 std::string formatVirtualRaster(const VirtualRasterSpec& spec);
 
