@@ -81,3 +81,29 @@ TEST(CliBenchmark, BadSettingsAreNamed)
     EXPECT_NE(missing.exitCode, 0);
     EXPECT_NE(missing.output.find("none.geojson"), std::string::npos) << missing.output;
 }
+
+// SINR's discretised-grid baseline (record counts per coarse cell) on iucn_ranges_po: the folder's
+// README gives MAP 0.190 / AUC 0.694 at 5 degrees and 0.217 / 0.857 at 20 degrees (computed in R).
+TEST(CliRangeBaseline, DiscretisedGridMatchesTheReadmeReference)
+{
+    GEOINR_REQUIRE_DATA_FILE(occurrences, "iucn_ranges_po/occurrences.csv");
+    GEOINR_REQUIRE_DATA_FILE(cells, "iucn_ranges_po/range_cells_0.5deg.csv");
+    GEOINR_REQUIRE_DATA_FILE(mask, "worldclim_global/wc2.1_10m_bio_1.tif");
+    geoinr::test::TempDir dir;
+    const auto ckpt = dir.file("m.ckpt");
+    const auto json = dir.file("ranges.json");
+    ASSERT_EQ(run("train " + q(occurrences) + " --epochs 1 --threads 1 -q -o " + q(ckpt)).exitCode,
+              0);
+    const auto r = run("evaluate ranges " + q(ckpt) + " --range-cells " + q(cells) + " --mask " +
+                       q(mask) + " --baseline-occurrences " + q(occurrences) +
+                       " --baseline-cell-sizes 5,20 -q -o " + q(json));
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    const auto b = readJson(json).at("discretised_grid_baseline");
+    ASSERT_EQ(b.at("sizes").size(), 2U);
+    EXPECT_NEAR(b.at("sizes")[0].at("map").get<double>(), 0.190, 0.0015);
+    EXPECT_NEAR(b.at("sizes")[0].at("mean_auc").get<double>(), 0.694, 0.002);
+    EXPECT_NEAR(b.at("sizes")[1].at("map").get<double>(), 0.217, 0.0015);
+    EXPECT_NEAR(b.at("sizes")[1].at("mean_auc").get<double>(), 0.857, 0.002);
+    EXPECT_DOUBLE_EQ(b.at("best_cell_size_deg").get<double>(), 20.0);
+    EXPECT_NE(r.output.find("discretised grid 20 deg"), std::string::npos) << r.output;
+}
