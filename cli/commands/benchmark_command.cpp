@@ -35,6 +35,7 @@ struct BenchmarkArgs
     int maxEpochs = 0; ///< 0: the settings' value
     std::int64_t samples = 0;
     std::string device = "cpu";
+    bool doublePrecision = false;
     double geoBiasRadiusKm = 1000.0; ///< 0: no geo-bias score
     std::string jsonOut;
     std::string markdownOut;
@@ -195,6 +196,7 @@ void runBenchmark(const BenchmarkArgs& a)
                 auto o = core::benchmarkRunOptions(hparams, a.task, e, n);
                 o.seed = static_cast<std::uint64_t>(seed);
                 o.device = a.device;
+                o.doublePrecision = a.doublePrecision;
                 if (a.maxEpochs > 0)
                 {
                     o.maxEpochs = a.maxEpochs;
@@ -257,6 +259,7 @@ void runBenchmark(const BenchmarkArgs& a)
                                    {"land_polygons", a.land},
                                    {"settings", a.hparamsFile.empty() ? "bundled" : a.hparamsFile},
                                    {"seeds", a.seeds},
+                                   {"float64", a.doublePrecision},
                                    {"summary", summary},
                                    {"runs", results}};
     writeJsonFile(report, a.jsonOut);
@@ -290,6 +293,8 @@ void addTask(CLI::App* benchmark, const std::string& name, const std::string& he
     cmd->add_option("--hparams", a->hparamsFile,
                     "settings JSON (default: the bundled locationencoder hparams)");
     cmd->add_option("--device", a->device, "cpu or cuda")->capture_default_str();
+    cmd->add_flag("--float64", a->doublePrecision,
+                  "train in double precision as the paper's runs (slower)");
     cmd->add_option("--geo-bias-radius-km", a->geoBiasRadiusKm,
                     "radius of the geo-bias score of each run's test failures (0: none)")
         ->capture_default_str();

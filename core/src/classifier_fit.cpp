@@ -49,13 +49,14 @@ struct DeviceSet
     torch::Tensor labels; ///< [N] int64 (multi-class) or float32 (binary)
 };
 
-DeviceSet toDevice(const LabelledPoints& p, bool binary, const torch::Device& device)
+DeviceSet toDevice(const LabelledPoints& p, bool binary, const torch::Device& device,
+                   torch::ScalarType dtype)
 {
     const auto n = static_cast<std::int64_t>(p.size());
     DeviceSet d;
-    d.lonLat = torch::tensor(p.lonLat, torch::kFloat64).reshape({n, 2}).to(device, torch::kFloat32);
+    d.lonLat = torch::tensor(p.lonLat, torch::kFloat64).reshape({n, 2}).to(device, dtype);
     auto y = torch::tensor(p.labels, torch::kLong);
-    d.labels = (binary ? y.to(torch::kFloat32) : y).to(device);
+    d.labels = (binary ? y.to(dtype) : y).to(device);
     return d;
 }
 
@@ -192,9 +193,15 @@ ClassifierFitResult fitClassifier(const ClassificationTask& task, const Classifi
                                    {"num_classes", binary ? 1 : task.numClasses},
                                    {"seed", o.seed}};
     auto model = makeRangeModel(config);
-    const auto trainSet = toDevice(task.train, binary, torch::kCPU);
+    // [SH] trained in float64 (Lightning precision=64); float32 is the default here.
+    const auto dtype = o.doublePrecision ? torch::kFloat64 : torch::kFloat32;
+    if (o.doublePrecision)
+    {
+        model->to(torch::kFloat64);
+    }
+    const auto trainSet = toDevice(task.train, binary, torch::kCPU, dtype);
     model->encoder()->fitToLocations(trainSet.lonLat.to(torch::kFloat64));
-    model->to(device);
+    model->to(device, dtype);
 
     // Two groups as [SH]: weight decay on the network, none on learned encoder parameters.
     std::unordered_set<const void*> encoderParams;
@@ -228,7 +235,7 @@ ClassifierFitResult fitClassifier(const ClassificationTask& task, const Classifi
     const DeviceSet trainOnDevice{trainSet.lonLat.to(device), trainSet.labels.to(device)};
     const auto& x = trainOnDevice.lonLat;
     const auto& y = trainOnDevice.labels;
-    const auto valSet = validate ? toDevice(task.validation, binary, device) : DeviceSet{};
+    const auto valSet = validate ? toDevice(task.validation, binary, device, dtype) : DeviceSet{};
     auto gen = at::detail::createCPUGenerator(o.seed);
     ClassifierFitResult result;
     result.bestValidationLoss = std::numeric_limits<double>::infinity();
@@ -280,7 +287,8 @@ ClassifierFitResult fitClassifier(const ClassificationTask& task, const Classifi
     }
     result.trainAccuracy =
         accuracyOf(task.train.labels, evaluate(*model, trainOnDevice, binary).second);
-    result.testPredictions = evaluate(*model, toDevice(task.test, binary, device), binary).second;
+    result.testPredictions =
+        evaluate(*model, toDevice(task.test, binary, device, dtype), binary).second;
     result.testAccuracy = accuracyOf(task.test.labels, result.testPredictions);
     result.testIoU = jaccardIndex(task.test.labels, result.testPredictions, task.numClasses);
     result.encoderDim = model->encoder()->outputDim();

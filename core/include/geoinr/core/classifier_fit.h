@@ -61,6 +61,8 @@ struct ClassifierFitOptions
     double weightDecay = 0.0;
     std::uint64_t seed = 0;
     std::string device = "cpu";
+    /** Train and score in float64, as [SH]'s Lightning runs (precision=64). */
+    bool doublePrecision = false;
 };
 
 struct ClassifierFitResult
