@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "csv_parser.h"
 #include "site_predictions.h"
 
 #include <geoinr/core/error.h>
@@ -66,20 +67,6 @@ OccurrenceTable subset(const OccurrenceTable& table, const std::vector<int>& fol
     return out;
 }
 
-std::string csvField(const std::string& s)
-{
-    if (s.find_first_of(",\"\n\r") == std::string::npos)
-    {
-        return s;
-    }
-    std::string out = "\"";
-    for (const char c : s)
-    {
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    }
-    return out + "\"";
-}
-
 /**
  * Writes `table` as a WGS84 CSV that prepareTrainingInputs reads back exactly: species (unless
  * `withSpecies` is false), lon, lat, then the raw covariate columns (17 significant digits, empty
@@ -95,7 +82,7 @@ void writeTableCsv(const OccurrenceTable& table, const std::string& path, bool w
     out << "lon,lat";
     for (const auto& c : table.covariateNames)
     {
-        out << ',' << csvField(c);
+        out << ',' << detail::csvField(c);
     }
     out << '\n';
     const auto width = table.covariateNames.size();
@@ -103,7 +90,8 @@ void writeTableCsv(const OccurrenceTable& table, const std::string& path, bool w
     {
         if (withSpecies)
         {
-            out << csvField(table.speciesNames[static_cast<std::size_t>(table.speciesIndex[i])])
+            out << detail::csvField(
+                       table.speciesNames[static_cast<std::size_t>(table.speciesIndex[i])])
                 << ',';
         }
         out << fmt::format("{:.17g},{:.17g}", table.lon[i], table.lat[i]);

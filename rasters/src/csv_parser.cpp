@@ -8,6 +8,20 @@
 namespace geoinr::rasters::detail
 {
 
+std::string csvField(const std::string& s)
+{
+    if (s.find_first_of(",\"\n\r") == std::string::npos)
+    {
+        return s;
+    }
+    std::string out = "\"";
+    for (const char c : s)
+    {
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    }
+    return out + "\"";
+}
+
 char detectDelimiter(const std::string& headerLine)
 {
     if (headerLine.find('\t') != std::string::npos)

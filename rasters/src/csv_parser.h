@@ -13,6 +13,9 @@
 namespace geoinr::rasters::detail
 {
 
+/** One CSV field as written by the writers here: quoted (quotes doubled) only when needed. */
+std::string csvField(const std::string& s);
+
 /** The delimiter rule: tab if `headerLine` has one, else ';' if it has ';' and no ',', else ','. */
 char detectDelimiter(const std::string& headerLine);
 

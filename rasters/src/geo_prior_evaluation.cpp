@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "csv_parser.h"
 #include "geo_prior_inputs.h"
 
 #include <geoinr/core/error.h>
@@ -114,20 +115,6 @@ ModelColumns modelColumns(const std::vector<std::int64_t>& speciesOfClass)
     return m;
 }
 
-std::string csvField(const std::string& s)
-{
-    if (s.find_first_of(",\"\n\r") == std::string::npos)
-    {
-        return s;
-    }
-    std::string out = "\"";
-    for (const char c : s)
-    {
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    }
-    return out + "\"";
-}
-
 /** Per-observation CSV, kept in memory until written atomically (meant for small checks). */
 class ObservationTable
 {
@@ -143,7 +130,7 @@ class ObservationTable
         m_text = "observation,lon,lat,label,vision_prediction,combined_prediction";
         for (const auto s : columns.species)
         {
-            m_text += "," + csvField("logit:" + speciesNames[static_cast<std::size_t>(s)]);
+            m_text += "," + detail::csvField("logit:" + speciesNames[static_cast<std::size_t>(s)]);
         }
         m_text += "\n";
     }

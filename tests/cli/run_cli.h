@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cstdio>
+#include <fstream>
+#include <stdexcept>
 #include <string>
 #include <sys/wait.h>
 
@@ -48,6 +50,26 @@ inline RunResult runCommand(const std::string& commandLine)
 inline RunResult run(const std::string& args)
 {
     return runCommand(std::string(GEOINR_EXE) + " " + args);
+}
+/**
+ * Trains a two-species coordinate-only checkpoint (Alpha in Europe, Beta in North Africa) into
+ * `dir` in about a second: 2 epochs, seed 3, a ResidualFCNet of width `hiddenDim`.
+ */
+inline std::string trainTinyModel(const std::string& dir, int hiddenDim)
+{
+    const auto csv = dir + "/occ.csv";
+    std::ofstream(csv) << "species,lon,lat\n"
+                          "Alpha,10,45\nAlpha,11,46\nAlpha,12,44\nAlpha,9.5,45.5\n"
+                          "Beta,-5,35\nBeta,-6,36\nBeta,-4,34\nBeta,30,55\n";
+    const auto ckpt = dir + "/tiny.ckpt";
+    const auto r = run("train " + q(csv) + " -o " + q(ckpt) +
+                       " --network '{\"name\": \"residual_fcnet\", \"hidden_dim\": " +
+                       std::to_string(hiddenDim) + "}' --epochs 2 --threads 1 --seed 3 -q");
+    if (r.exitCode != 0)
+    {
+        throw std::runtime_error("training the tiny model failed: " + r.output);
+    }
+    return ckpt;
 }
 #endif
 

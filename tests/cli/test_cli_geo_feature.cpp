@@ -50,16 +50,7 @@ template <typename F> std::string writeTarget(const std::string& path, F&& f)
 
 std::string trainTiny(const TempDir& dir)
 {
-    const auto csv = dir.file("occ.csv");
-    std::ofstream(csv) << "species,lon,lat\n"
-                          "Alpha,10,45\nAlpha,11,46\nAlpha,12,44\nAlpha,9.5,45.5\n"
-                          "Beta,-5,35\nBeta,-6,36\nBeta,-4,34\nBeta,30,55\n";
-    const auto ckpt = dir.file("tiny.ckpt");
-    const auto r = run("train " + q(csv) + " -o " + q(ckpt) +
-                       " --network '{\"name\": \"residual_fcnet\", \"hidden_dim\": 32}' "
-                       "--epochs 2 --threads 1 --seed 3 -q");
-    EXPECT_EQ(r.exitCode, 0) << r.output;
-    return ckpt;
+    return geoinr::test::trainTinyModel(dir.path(), 32);
 }
 
 TEST(CliGeoFeature, ReportsR2PerTargetAndTheMean)
