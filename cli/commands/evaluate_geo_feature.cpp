@@ -4,6 +4,7 @@
 #include "../json_file.h"
 #include "../terminal_progress.h"
 #include "commands.h"
+#include "provenance_arg.h"
 
 #include <geoinr/rasters/geo_feature_evaluation.h>
 
@@ -69,7 +70,7 @@ void addGeoFeatureEvaluation(CLI::App& evaluate)
                 o.targets.push_back({t, true});
             }
             o.locations = rasters::parseFeatureLocations(a->locations);
-            const auto report =
+            auto report =
                 rasters::evaluateGeoFeature(a->checkpoint, o, makeTerminalProgress(a->quiet));
             for (const auto& t : report.at("targets"))
             {
@@ -83,6 +84,13 @@ void addGeoFeatureEvaluation(CLI::App& evaluate)
             }
             fmt::print("mean R² test: {:.4f} over {} target(s)\n",
                        report.at("mean_r2_test").get<double>(), report.at("targets").size());
+            if (!a->output.empty())
+            {
+                auto files = a->targets;
+                files.insert(files.end(), a->log1pTargets.begin(), a->log1pTargets.end());
+                files.push_back(a->options.mask);
+                report["provenance"] = evaluationProvenance(a->checkpoint, files);
+            }
             writeJsonFile(report, a->output);
         });
 }

@@ -4,6 +4,7 @@
 #include "../json_file.h"
 #include "../terminal_progress.h"
 #include "commands.h"
+#include "provenance_arg.h"
 
 #include <geoinr/rasters/geo_prior_evaluation.h>
 
@@ -47,7 +48,7 @@ void addGeoPriorEvaluation(CLI::App& evaluate)
     cmd->callback(
         [o, output, quiet]
         {
-            const auto r = rasters::evaluateGeoPrior(*o, makeTerminalProgress(*quiet));
+            auto r = rasters::evaluateGeoPrior(*o, makeTerminalProgress(*quiet));
             fmt::print("observations: {} ({} classes, {} with a model species; {} of {} model "
                        "species used)\n",
                        r.at("observations").get<long>(), r.at("num_classes").get<long>(),
@@ -59,6 +60,11 @@ void addGeoPriorEvaluation(CLI::App& evaluate)
                        100.0 * r.at("combined_top1").get<double>(),
                        r.at("delta_top1_points").get<double>(), r.at("improved").get<long>(),
                        r.at("worsened").get<long>());
+            if (!output->empty())
+            {
+                r["provenance"] = evaluationProvenance(
+                    o->checkpoint, {o->probs, o->labels, o->locations, o->classIds, o->classNames});
+            }
             writeJsonFile(r, *output);
         });
 }

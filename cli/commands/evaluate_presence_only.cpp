@@ -3,6 +3,7 @@
 #include "../json_file.h"
 #include "../terminal_progress.h"
 #include "commands.h"
+#include "provenance_arg.h"
 
 #include <geoinr/rasters/presence_only_evaluation.h>
 
@@ -61,7 +62,7 @@ void addPresenceOnlyEvaluation(CLI::App& evaluate)
     cmd->callback(
         [o, output, quiet]
         {
-            const auto report = rasters::evaluatePresenceOnly(*o, makeTerminalProgress(*quiet));
+            auto report = rasters::evaluatePresenceOnly(*o, makeTerminalProgress(*quiet));
             fmt::print(
                 "species evaluated: {} ({} test records, {} background points)\n"
                 "mean Boyce: {:.4f}\nmean AUC: {:.4f}\n"
@@ -71,6 +72,11 @@ void addPresenceOnlyEvaluation(CLI::App& evaluate)
                 report.at("background_points").get<long>(), value(report, "mean_boyce"),
                 value(report, "mean_auc"), value(report, "mean_or_mtp"),
                 value(report, "mean_or_10p"), report.at("threshold_source").get<std::string>());
+            if (!output->empty())
+            {
+                report["provenance"] =
+                    evaluationProvenance(o->checkpoint, {o->presences, o->train, o->background});
+            }
             writeJsonFile(report, *output);
         });
 }
