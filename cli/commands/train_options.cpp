@@ -3,6 +3,11 @@
 
 #include "json_arg.h"
 
+#include <geoinr/core/checkpoint_file.h>
+#include <geoinr/core/error.h>
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -46,10 +51,17 @@ void addTrainingModelOptions(CLI::App* cmd, TrainingArgs& a)
     auto& t = a.options;
     cmd->add_option("--input", a.input, "network input: coords, env, env+coords")
         ->capture_default_str();
-    cmd->add_option("--encoder", a.encoder, "encoder name or JSON (see geoinr encoders)")
-        ->capture_default_str();
-    cmd->add_option("--network", a.network, "network name or JSON (see geoinr networks)")
-        ->capture_default_str();
+    cmd->add_option("--encoder", a.encoder,
+                    "encoder name or JSON (see geoinr encoders; default: wrap, or the "
+                    "--init-from model's)");
+    cmd->add_option("--network", a.network,
+                    "network name or JSON (see geoinr networks; default: residual_fcnet, or the "
+                    "--init-from model's)");
+    cmd->add_option("--init-from", t.initFrom,
+                    "start from a `geoinr pretrain` checkpoint: copy its encoder and network "
+                    "trunk (the species head is new)");
+    cmd->add_flag("--freeze-pretrained", t.freezePretrained,
+                  "keep the weights copied by --init-from fixed (train the head only)");
     cmd->add_option("--loss", t.loss, "an_full, an_ssdl, an_slds, me_full, me_ssdl, me_slds, gp")
         ->capture_default_str();
     cmd->add_option("--pos-weight", t.positiveWeight, "positive weight lambda (full losses)")
@@ -86,9 +98,33 @@ void resolveTrainingArgs(TrainingArgs& a)
     a.inputs.resampling = rasters::parseResampling(a.resampling);
     t.pseudoAbsences = core::parsePseudoAbsenceKind(a.pseudoAbsences);
     t.pseudoAbsenceExtent = a.extent;
+    if (t.freezePretrained && t.initFrom.empty())
+    {
+        throw InvalidArgument("--freeze-pretrained needs --init-from");
+    }
+    nlohmann::json pretrained; // the --init-from model's configuration
+    if (!t.initFrom.empty())
+    {
+        pretrained =
+            core::readCheckpointFile(t.initFrom, true).header.value("model", nlohmann::json());
+        if (!pretrained.contains("network"))
+        {
+            throw InvalidArgument(
+                fmt::format("--init-from {}: the checkpoint describes no network", t.initFrom));
+        }
+    }
+    const auto component = [&](const std::string& arg, const char* key, const char* fallback,
+                               const std::string& option)
+    {
+        if (!arg.empty())
+        {
+            return parseComponentArg(arg, option);
+        }
+        return pretrained.contains(key) ? pretrained.at(key) : parseComponentArg(fallback, option);
+    };
     t.model = {{"input", a.input},
-               {"encoder", parseComponentArg(a.encoder, "--encoder")},
-               {"network", parseComponentArg(a.network, "--network")}};
+               {"encoder", component(a.encoder, "encoder", "wrap", "--encoder")},
+               {"network", component(a.network, "network", "residual_fcnet", "--network")}};
     if (t.threads == 0)
     {
         // OpenBLAS runs its own pool on every core for the GEMMs; LibTorch threads on top of it

@@ -20,8 +20,8 @@ struct TrainingArgs
     rasters::TrainingInputOptions inputs;
     std::string resampling = "bilinear";
     std::string input = "coords";
-    std::string encoder = "wrap";
-    std::string network = "residual_fcnet";
+    std::string encoder; ///< empty: wrap, or the --init-from checkpoint's encoder
+    std::string network; ///< empty: residual_fcnet, or the --init-from checkpoint's network
     std::string pseudoAbsences = "sphere";
     std::vector<double> extent;
     core::TrainOptions options;
@@ -36,7 +36,8 @@ void addTrainingInputOptions(CLI::App* cmd, TrainingArgs& args);
 void addTrainingModelOptions(CLI::App* cmd, TrainingArgs& args);
 
 /** Parses resampling, pseudo-absence kind, encoder/network JSON into args.options and
- *  args.inputs, and picks the default thread count. Throws InvalidArgument naming the option. */
+ *  args.inputs (with --init-from, an encoder/network not given is the pretrained one), and picks
+ *  the default thread count. Throws InvalidArgument naming the option. */
 void resolveTrainingArgs(TrainingArgs& args);
 
 } // namespace geoinr::cli

@@ -12,6 +12,7 @@
 #include <geoinr/core/error.h>
 #include <geoinr/core/nn/checkpoint.h>
 #include <geoinr/core/nn/losses.h>
+#include <geoinr/core/nn/pretraining_init.h>
 #include <geoinr/core/nn/range_model.h>
 #include <geoinr/core/training.h>
 
@@ -241,6 +242,10 @@ class Trainer
         {
             const auto lonLat = m_group ? gathered(m_observations.lonLat) : m_observations.lonLat;
             m_model->encoder()->fitToLocations(lonLat.to(torch::kCPU, torch::kFloat64));
+        }
+        if (m_options.resumeFrom.empty() && !m_options.initFrom.empty())
+        {
+            m_copied = initFromPretrained(*m_model, m_options.initFrom, m_options.freezePretrained);
         }
         if (m_group)
         {
@@ -582,6 +587,12 @@ class Trainer
         metadata["env_features"] = m_data.envNames;
         metadata["training"] = optionsJson(m_options);
         metadata["training"]["records_used"] = m_globalRecords;
+        if (!m_options.initFrom.empty())
+        {
+            metadata["training"]["init_from"] = {{"checkpoint", m_options.initFrom},
+                                                 {"copied_parameters", m_copied},
+                                                 {"frozen", m_options.freezePretrained}};
+        }
         if (m_group)
         {
             metadata["training"]["world_size"] = m_group->worldSize();
@@ -655,6 +666,15 @@ class Trainer
                             m_options.resumeFrom));
         }
         m_model = loaded.model;
+        const auto init = saved.value("init_from", nlohmann::json());
+        if (init.is_object())
+        {
+            m_copied = init.at("copied_parameters").get<std::vector<std::string>>();
+            if (init.at("frozen").get<bool>())
+            {
+                freezeParameters(*m_model, m_copied); // a loaded model trains everything
+            }
+        }
         m_model->to(m_device);
         m_adam = std::make_unique<training::Adam>(namedParameters(), m_options.weightDecay);
         std::vector<std::pair<std::string, torch::Tensor>> adamState;
@@ -685,6 +705,7 @@ class Trainer
     torch::Tensor m_globalClassIds;   ///< [m_globalRecords] class ids (CPU)
     LocationBatch m_observations;
     torch::Tensor m_classIds;
+    std::vector<std::string> m_copied; ///< parameters initialised from options.initFrom
 };
 
 } // namespace

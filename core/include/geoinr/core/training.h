@@ -83,6 +83,10 @@ struct TrainOptions
     int threads = 0;            ///< LibTorch intra-op threads; 0 = leave LibTorch's setting
     std::string checkpointPath; ///< written at the end, and when cancelled (resumable)
     std::string resumeFrom;     ///< a checkpoint written by a cancelled run
+    /** A pretrained checkpoint (`geoinr pretrain`, pretraining.h): its encoder and network trunk
+     *  weights initialise this model where names and shapes match; the species head is new. */
+    std::string initFrom;
+    bool freezePretrained = false; ///< the weights copied from initFrom are not trained
     /** Data-parallel training: `data` is then this rank's shard (shardRange of the records, in
      *  order); gradients are all-reduced so every rank holds the same weights; rank 0 writes. */
     DistributedOptions distributed;
