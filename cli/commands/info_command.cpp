@@ -51,6 +51,10 @@ void printSummary(const nlohmann::json& h)
     {
         fmt::print("data:     {}\n", meta.at("data").dump());
     }
+    if (meta.contains("pretraining"))
+    {
+        fmt::print("pretraining: {}\n", meta.at("pretraining").dump());
+    }
 }
 
 } // namespace
