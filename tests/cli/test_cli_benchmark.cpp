@@ -16,12 +16,6 @@ using geoinr::test::run;
 namespace
 {
 
-nlohmann::json readJson(const std::string& path)
-{
-    std::ifstream in(path);
-    return nlohmann::json::parse(in);
-}
-
 } // namespace
 
 TEST(CliBenchmark, CheckerboardShSirenLearnsTheCellsWhereALinearMapOnLonLatCannot)
@@ -33,7 +27,7 @@ TEST(CliBenchmark, CheckerboardShSirenLearnsTheCellsWhereALinearMapOnLonLatCanno
                        "--networks siren,linear -q -o " +
                        q(json) + " --markdown " + q(md));
     ASSERT_EQ(r.exitCode, 0) << r.output;
-    const auto report = readJson(json);
+    const auto report = geoinr::test::loadJson(json);
     EXPECT_EQ(report.at("test_points").get<int>(), 10000);
     const auto& s = report.at("summary");
     // [SH] report SH + SIREN near the top of the checkerboard table; 16 classes by chance: 6 %.
@@ -91,7 +85,7 @@ TEST(CliBenchmark, LandOceanReproducesThePaperWithinTwoPoints)
     const auto r = run("benchmark land-ocean --land " + q(land) +
                        " --encoders sphericalharmonics,direct --networks linear -q -o " + q(json));
     ASSERT_EQ(r.exitCode, 0) << r.output;
-    const auto s = readJson(json).at("summary");
+    const auto s = geoinr::test::loadJson(json).at("summary");
     // Paper (science.md §6.3): SH + Linear 94.4 %, Direct + Linear 71.4 % (one seed here, and
     // Natural Earth land instead of admin-0 countries: within 2 points).
     EXPECT_NEAR(s.at("sphericalharmonics-linear").at("test_accuracy_mean").get<double>(), 0.944,
@@ -129,7 +123,7 @@ TEST(CliRangeBaseline, DiscretisedGridMatchesTheReadmeReference)
                        q(mask) + " --baseline-occurrences " + q(occurrences) +
                        " --baseline-cell-sizes 5,20 -q -o " + q(json));
     ASSERT_EQ(r.exitCode, 0) << r.output;
-    const auto b = readJson(json).at("discretised_grid_baseline");
+    const auto b = geoinr::test::loadJson(json).at("discretised_grid_baseline");
     ASSERT_EQ(b.at("sizes").size(), 2U);
     EXPECT_NEAR(b.at("sizes")[0].at("map").get<double>(), 0.190, 0.0015);
     EXPECT_NEAR(b.at("sizes")[0].at("mean_auc").get<double>(), 0.694, 0.002);

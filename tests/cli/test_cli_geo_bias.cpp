@@ -3,6 +3,7 @@
 // numbers and settings, reproducibility, and errors naming the file and line.
 #include "run_cli.h"
 #include "temp_dir.h"
+#include "test_data.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -36,12 +37,6 @@ std::string writeLattice(const geoinr::test::TempDir& dir)
     return path;
 }
 
-nlohmann::json readJson(const std::string& path)
-{
-    std::ifstream f(path);
-    return nlohmann::json::parse(f);
-}
-
 } // namespace
 
 TEST(CliGeoBias, ClusteredFailuresReportEveryNumberAndSetting)
@@ -55,7 +50,7 @@ TEST(CliGeoBias, ClusteredFailuresReportEveryNumberAndSetting)
     ASSERT_EQ(r.exitCode, 0) << r.output;
     EXPECT_NE(r.output.find("base geo-bias score: "), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("relative geo-bias score: "), std::string::npos) << r.output;
-    const auto j = readJson(out);
+    const auto j = geoinr::test::loadJson(out);
     EXPECT_EQ(j.at("points").get<int>(), 441);
     EXPECT_EQ(j.at("low_performance_points").get<int>(), 36);
     EXPECT_EQ(j.at("centres_sampled").get<int>(), 12);
@@ -110,7 +105,7 @@ TEST(CliGeoBias, ClusteredFailuresReportEveryNumberAndSetting)
     // The same seed gives the same report.
     const std::string again = dir.file("again.json");
     ASSERT_EQ(run(args + q(again)).exitCode, 0);
-    EXPECT_EQ(readJson(again), j);
+    EXPECT_EQ(geoinr::test::loadJson(again), j);
 }
 
 TEST(CliGeoBias, BadRowNamesTheFileAndLine)

@@ -5,6 +5,7 @@
 // per observation; the same observations as SINR-style top-k .npy arrays give the same report.
 #include "run_cli.h"
 #include "temp_dir.h"
+#include "test_data.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -36,12 +37,6 @@ const std::array<std::string, kClasses> kClassSpecies = {"Beta", "Gamma", "Alpha
 void writeText(const std::string& path, const std::string& text)
 {
     std::ofstream(path, std::ios::binary) << text;
-}
-
-nlohmann::json readJson(const std::string& path)
-{
-    std::ifstream in(path);
-    return nlohmann::json::parse(in);
 }
 
 std::vector<std::string> split(const std::string& line)
@@ -247,7 +242,7 @@ TEST(CliGeoPrior, LocationPriorResolvesConfusedSpecies)
                        " --per-observation " + q(perObservation) + " -o " + q(report) + " -q");
     ASSERT_EQ(r.exitCode, 0) << r.output;
     EXPECT_NE(r.output.find("vision-only top-1: 50.00 %"), std::string::npos) << r.output;
-    const auto j = readJson(report);
+    const auto j = geoinr::test::loadJson(report);
     EXPECT_EQ(j.at("input").get<std::string>(), "dense");
     EXPECT_EQ(j.at("num_classes").get<int>(), 4);
     EXPECT_EQ(j.at("classes_mapped").get<int>(), 3);
@@ -310,7 +305,7 @@ TEST(CliGeoPrior, LocationPriorResolvesConfusedSpecies)
             " --locations " + q(dir.file("locations.npy")) + " --class-names " +
             q(dir.file("names.txt")) + " -o " + q(topReport) + " -q");
     ASSERT_EQ(t.exitCode, 0) << t.output;
-    const auto k = readJson(topReport);
+    const auto k = geoinr::test::loadJson(topReport);
     EXPECT_EQ(k.at("input").get<std::string>(), "top-k");
     EXPECT_EQ(k.at("class_mapping").get<std::string>(), "lines");
     EXPECT_EQ(k.at("probability_columns").get<int>(), 2);

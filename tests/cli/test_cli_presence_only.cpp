@@ -5,6 +5,7 @@
 #include "raster_pixels.h"
 #include "run_cli.h"
 #include "temp_dir.h"
+#include "test_data.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -27,12 +28,6 @@ std::string write(const std::string& path, const std::string& text)
 {
     std::ofstream(path) << text;
     return path;
-}
-
-nlohmann::json readJson(const std::string& path)
-{
-    std::ifstream in(path);
-    return nlohmann::json::parse(in);
 }
 
 // A 0.5-degree grid over lon 120..150, lat -40..-10 (60 x 60 pixels); every point below lies on
@@ -101,7 +96,7 @@ TEST(CliPresenceOnly, AucAndOmissionMatchThePredictedLogits)
             q(out));
     ASSERT_EQ(r.exitCode, 0) << r.output;
     EXPECT_NE(r.output.find("mean Boyce"), std::string::npos) << r.output;
-    const auto report = readJson(out);
+    const auto report = geoinr::test::loadJson(out);
 
     const auto raster = dir.file("logits.tif");
     r = run("predict " + q(ckpt) + " --logits --extent 120 -40 150 -10 --resolution 0.5 -q -o " +
@@ -196,8 +191,8 @@ TEST(CliCrossValidate, ColumnFoldsAreHeldOutAsGivenAndReproducible)
     EXPECT_NE(r.output.find("mean ± sd over folds"), std::string::npos) << r.output;
     r = run(common + " -o " + q(dir.file("b.json")));
     ASSERT_EQ(r.exitCode, 0) << r.output;
-    const auto a = readJson(dir.file("a.json"));
-    const auto b = readJson(dir.file("b.json"));
+    const auto a = geoinr::test::loadJson(dir.file("a.json"));
+    const auto b = geoinr::test::loadJson(dir.file("b.json"));
     // 40 records with fold ids 1, 2, 3, 1, 2, 3, ...: 14, 13 and 13 held out.
     EXPECT_EQ(a.at("fold_sizes"), (nlohmann::json{14, 13, 13}));
     EXPECT_EQ(a.at("fold_labels"), (nlohmann::json{"1", "2", "3"}));

@@ -4,6 +4,7 @@
 // provenance block of -o (hashes checked against the system's sha256sum, the training seed).
 #include "run_cli.h"
 #include "temp_dir.h"
+#include "test_data.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -22,14 +23,6 @@ using geoinr::test::run;
 using geoinr::test::runCommand;
 using geoinr::test::TempDir;
 
-std::string readAll(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 /** Digest from the system's sha256sum (an implementation independent of GeoINR's). */
 std::string sha256sum(const std::string& path)
 {
@@ -40,7 +33,7 @@ std::string sha256sum(const std::string& path)
 /** Width and height from a PNG's signature and IHDR chunk; {0, 0} when it is not a PNG. */
 std::pair<std::uint32_t, std::uint32_t> pngSize(const std::string& path)
 {
-    const auto bytes = readAll(path);
+    const auto bytes = geoinr::test::readFileBytes(path);
     if (bytes.size() < 24 || bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0 ||
         bytes.compare(12, 4, "IHDR") != 0)
     {
@@ -110,7 +103,7 @@ TEST(CliReport, PresenceAbsenceReportHasTablesFiguresAndProvenance)
                        " -o " + q(json) + " --report " + q(dir) + " -q");
     ASSERT_EQ(r.exitCode, 0) << r.output;
     EXPECT_EQ(r.output.find("Qt"), std::string::npos) << r.output; // no Qt chatter on stderr
-    const auto results = nlohmann::json::parse(readAll(json));
+    const auto results = nlohmann::json::parse(geoinr::test::readFileBytes(json));
 
     // Provenance: hashes as sha256sum computes them, the seed given to train.
     const auto& prov = results.at("provenance");
@@ -124,8 +117,8 @@ TEST(CliReport, PresenceAbsenceReportHasTablesFiguresAndProvenance)
               std::string::npos);
 
     // The report: results.json equals -o's JSON; a table row per species with the JSON's AUC.
-    EXPECT_EQ(nlohmann::json::parse(readAll(dir + "/results.json")), results);
-    const auto md = readAll(dir + "/report.md");
+    EXPECT_EQ(nlohmann::json::parse(geoinr::test::readFileBytes(dir + "/results.json")), results);
+    const auto md = geoinr::test::readFileBytes(dir + "/report.md");
     ASSERT_EQ(results.at("per_species").size(), 2u);
     for (const auto& s : results.at("per_species"))
     {
@@ -152,7 +145,8 @@ TEST(CliReport, PresenceAbsenceReportHasTablesFiguresAndProvenance)
     const auto alpha = run("evaluate presence-absence " + q(c.checkpoint) + " --sites " +
                            q(c.sites) + " --report " + q(dir) + " --report-species Alpha -q");
     ASSERT_EQ(alpha.exitCode, 0) << alpha.output;
-    EXPECT_NE(readAll(dir + "/report.md").find("Site map of Alpha"), std::string::npos);
+    EXPECT_NE(geoinr::test::readFileBytes(dir + "/report.md").find("Site map of Alpha"),
+              std::string::npos);
     const auto bad = run("evaluate presence-absence " + q(c.checkpoint) + " --sites " + q(c.sites) +
                          " --report " + q(c.dir.file("bad")) + " --report-species Gamma -q");
     EXPECT_EQ(bad.exitCode, 2) << bad.output;
@@ -181,18 +175,18 @@ TEST(CliReport, RangesReportHasAMapOfTheLargestRange)
         run("evaluate ranges " + q(c.checkpoint) + " --range-cells " + q(c.dir.file("cells.csv")) +
             " --cell-size 10 -o " + q(json) + " --report " + q(dir) + " -q");
     ASSERT_EQ(r.exitCode, 0) << r.output;
-    const auto results = nlohmann::json::parse(readAll(json));
+    const auto results = nlohmann::json::parse(geoinr::test::readFileBytes(json));
     EXPECT_EQ(results.at("provenance").at("data").at(0).at("sha256"),
               sha256sum(c.dir.file("cells.csv")));
     EXPECT_EQ(results.at("provenance").at("data").size(), 1u); // no --mask
-    const auto md = readAll(dir + "/report.md");
+    const auto md = geoinr::test::readFileBytes(dir + "/report.md");
     EXPECT_NE(md.find("Range map of Beta"), std::string::npos) << md;
     for (const auto* figure : {"roc.png", "scores.png", "range_map.png"})
     {
         EXPECT_NE(md.find(std::string("](figures/") + figure + ")"), std::string::npos) << figure;
         EXPECT_GT(pngSize(dir + "/figures/" + figure).first, 300u) << figure;
     }
-    EXPECT_EQ(nlohmann::json::parse(readAll(dir + "/results.json")), results);
+    EXPECT_EQ(nlohmann::json::parse(geoinr::test::readFileBytes(dir + "/results.json")), results);
 }
 
 } // namespace

@@ -61,14 +61,6 @@ class TempDir
     fs::path m_path;
 };
 
-std::string readAll(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 void writeText(const std::string& path, const std::string& text)
 {
     std::ofstream(path, std::ios::binary) << text;
@@ -605,7 +597,7 @@ TEST(CliTrainPredictErrors, UnknownSpeciesIsNamedAndExistingOutputIsUntouched)
         run("predict " + q(ckpt) + " -o " + q(out) + " --species Gamma --resolution 10 -q");
     EXPECT_EQ(r.exitCode, 2) << r.output;
     EXPECT_NE(r.output.find("'Gamma'"), std::string::npos) << r.output;
-    EXPECT_EQ(readAll(out), sentinel);
+    EXPECT_EQ(geoinr::test::readFileBytes(out), sentinel);
     EXPECT_TRUE(tempLeftovers(dir.path()).empty());
 
     // A near miss suggests the species with the same first letters.
@@ -614,7 +606,7 @@ TEST(CliTrainPredictErrors, UnknownSpeciesIsNamedAndExistingOutputIsUntouched)
     EXPECT_EQ(near.exitCode, 2) << near.output;
     EXPECT_NE(near.output.find("'Alphx'"), std::string::npos) << near.output;
     EXPECT_NE(near.output.find("Alpha"), std::string::npos) << near.output;
-    EXPECT_EQ(readAll(out), sentinel);
+    EXPECT_EQ(geoinr::test::readFileBytes(out), sentinel);
 
     // A known species selects one band.
     const auto ok =
@@ -630,7 +622,7 @@ TEST(CliTrainPredictErrors, InfoOnTruncatedCheckpointSaysCorruptOrTruncated)
 {
     TempDir dir;
     const auto ckpt = trainTiny(dir);
-    const auto bytes = readAll(ckpt);
+    const auto bytes = geoinr::test::readFileBytes(ckpt);
     ASSERT_GT(bytes.size(), 100U);
     const auto cut = dir.file("cut.ckpt");
     writeText(cut, bytes.substr(0, bytes.size() / 2));
@@ -652,13 +644,13 @@ TEST(CliTrainPredictErrors, ResumingACompleteCheckpointHasNothingToResume)
     const auto csv = writeTinyOccurrences(dir);
     const auto a = dir.file("a.ckpt");
     ASSERT_EQ(run("train " + q(csv) + " -o " + q(a) + " --epochs 4 --threads 1 -q").exitCode, 0);
-    const auto before = readAll(a);
+    const auto before = geoinr::test::readFileBytes(a);
     const auto b = dir.file("b.ckpt");
     const auto r =
         run("train " + q(csv) + " -o " + q(b) + " --resume " + q(a) + " --epochs 4 --threads 1 -q");
     EXPECT_NE(r.exitCode, 0) << r.output;
     EXPECT_NE(r.output.find("nothing to resume"), std::string::npos) << r.output;
-    EXPECT_EQ(readAll(a), before);
+    EXPECT_EQ(geoinr::test::readFileBytes(a), before);
     EXPECT_FALSE(fs::exists(b));
 }
 

@@ -3,6 +3,7 @@
 // make_modules.py) give Python's outputs, their checksum and size reach checkpoints, a changed file
 // is refused, and frozen weights stay frozen in training while trainable ones are fine-tuned.
 #include "temp_dir.h"
+#include "test_data.h"
 #include "test_errors.h"
 
 #include <geoinr/core/checkpoint_file.h>
@@ -81,12 +82,6 @@ torch::Tensor expectedOutput(const std::string& module)
         }
     }
     return torch::tensor(flat, torch::kFloat64).reshape({-1, cols});
-}
-
-std::string readFile(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 void writeFile(const std::string& path, const std::string& bytes)
@@ -237,13 +232,13 @@ TEST(TorchScriptEncoder, ChangedOrMissingModuleFileIsRefused)
 {
     geoinr::test::TempDir dir;
     const auto modulePath = dir.file("enc.pt");
-    writeFile(modulePath, readFile(fixture("sincos_linear.pt")));
+    writeFile(modulePath, geoinr::test::readFileBytes(fixture("sincos_linear.pt")));
     auto model = geoinr::core::makeRangeModel({{"encoder", encoderConfig(modulePath)},
                                                {"network", {{"name", "linear"}}},
                                                {"num_classes", 2}});
     geoinr::core::saveCheckpoint(dir.file("m.ckpt"), *model);
 
-    writeFile(modulePath, readFile(fixture("scaled.pt")));
+    writeFile(modulePath, geoinr::test::readFileBytes(fixture("scaled.pt")));
     const auto changed = errorMessage<geoinr::CheckpointError>(
         [&] { geoinr::core::loadCheckpoint(dir.file("m.ckpt")); });
     EXPECT_NE(changed.find(modulePath), std::string::npos) << changed;

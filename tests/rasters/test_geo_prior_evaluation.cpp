@@ -2,6 +2,7 @@
 // evaluateGeoPrior with the tiny test checkpoints: the default class mapping (class i = the
 // checkpoint's i-th species) and the refusal of models that take covariates.
 #include "temp_dir.h"
+#include "test_data.h"
 #include "tiny_models.h"
 
 #include <geoinr/core/error.h>
@@ -39,12 +40,6 @@ GeoPriorOptions writeInputs(const geoinr::test::TempDir& dir, const std::string&
     return o;
 }
 
-std::string readText(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 TEST(GeoPriorEvaluation, DefaultMappingIsCheckpointOrder)
 {
     geoinr::test::TempDir dir;
@@ -56,7 +51,7 @@ TEST(GeoPriorEvaluation, DefaultMappingIsCheckpointOrder)
     EXPECT_EQ(r.at("observations").get<int>(), 4);
     EXPECT_EQ(r.at("observations_label_mapped").get<int>(), 4);
     EXPECT_DOUBLE_EQ(r.at("vision_top1").get<double>(), 0.0);
-    const auto perObservation = readText(o.perObservation);
+    const auto perObservation = geoinr::test::readFileBytes(o.perObservation);
     EXPECT_EQ(perObservation.substr(0, perObservation.find('\n')),
               "observation,lon,lat,label,vision_prediction,combined_prediction,logit:Alpha,"
               "logit:Beta");
@@ -67,7 +62,7 @@ TEST(GeoPriorEvaluation, DefaultMappingIsCheckpointOrder)
     const auto named = evaluateGeoPrior(o);
     EXPECT_EQ(named.at("class_mapping").get<std::string>(), "lines");
     EXPECT_EQ(named.at("combined_correct"), r.at("combined_correct"));
-    EXPECT_EQ(readText(o.perObservation), perObservation);
+    EXPECT_EQ(geoinr::test::readFileBytes(o.perObservation), perObservation);
 }
 
 TEST(GeoPriorEvaluation, RefusesModelsThatTakeCovariates)

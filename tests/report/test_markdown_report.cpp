@@ -2,6 +2,7 @@
 // The report directory: Markdown tables and links, PNG files that load back, results.json, and
 // atomic writing (no temporary leftovers, nothing half-written on bad input).
 #include "temp_dir.h"
+#include "test_data.h"
 
 #include <geoinr/core/error.h>
 #include <geoinr/report/markdown_report.h>
@@ -22,14 +23,6 @@ namespace
 namespace fs = std::filesystem;
 namespace report = geoinr::report;
 using geoinr::test::TempDir;
-
-std::string readAll(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 std::vector<std::string> tempLeftovers(const fs::path& dir)
 {
@@ -101,7 +94,7 @@ TEST(MarkdownReport, TablesAndLinksToValidPngs)
     const auto r = sampleReport();
     const auto md = report::writeReport(out, r);
     EXPECT_EQ(md, (fs::path(out) / "report.md").string());
-    const auto text = readAll(md);
+    const auto text = geoinr::test::readFileBytes(md);
     EXPECT_EQ(text.rfind("# Test report\n", 0), 0u) << text;
     EXPECT_NE(text.find("- mean AUC: 0.7000\n"), std::string::npos) << text;
     EXPECT_NE(text.find("| checkpoint SHA-256 | ba7816bf |\n"), std::string::npos) << text;
@@ -133,7 +126,9 @@ TEST(MarkdownReport, TablesAndLinksToValidPngs)
     const auto rendered = report::renderFigure(r.figures[0].figure).image;
     EXPECT_EQ(roc.convertToFormat(QImage::Format_ARGB32), rendered);
 
-    EXPECT_EQ(nlohmann::json::parse(readAll(out + "/results.json")).at("mean_auc"), 0.7);
+    EXPECT_EQ(
+        nlohmann::json::parse(geoinr::test::readFileBytes(out + "/results.json")).at("mean_auc"),
+        0.7);
     EXPECT_TRUE(tempLeftovers(out).empty());
 }
 
@@ -145,7 +140,7 @@ TEST(MarkdownReport, RewritingReplacesFilesAtomically)
     r.title = "Second";
     r.figures.resize(1);
     report::writeReport(dir.path(), r);
-    EXPECT_EQ(readAll(dir.file("report.md")).rfind("# Second\n", 0), 0u);
+    EXPECT_EQ(geoinr::test::readFileBytes(dir.file("report.md")).rfind("# Second\n", 0), 0u);
     EXPECT_TRUE(tempLeftovers(dir.path()).empty());
 }
 

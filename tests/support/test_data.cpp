@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #ifndef GEOINR_DEFAULT_DATA_DIR
@@ -29,6 +30,16 @@ bool dataRequired()
 {
     const char* env = std::getenv("GEOINR_REQUIRE_DATA");
     return env != nullptr && std::string(env) == "1";
+}
+
+std::string readFileBytes(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+    {
+        throw std::runtime_error("cannot open " + path);
+    }
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 nlohmann::json loadJson(const std::string& path)

@@ -21,6 +21,9 @@ bool dataRequired();
 /** Parses a JSON file; throws std::runtime_error naming the file on failure. */
 nlohmann::json loadJson(const std::string& path);
 
+/** The whole file as bytes; throws std::runtime_error naming the file when it cannot be read. */
+std::string readFileBytes(const std::string& path);
+
 } // namespace geoinr::test
 
 /**
