@@ -77,6 +77,7 @@ struct BaselineGrid
 {
     double cell = 0.0;
     std::int64_t width = 0;
+    std::int64_t height = 0;
     std::map<std::string, std::unordered_map<std::int64_t, double>> counts;
     std::vector<double> aps, aucs;
 
@@ -84,7 +85,6 @@ struct BaselineGrid
     {
         const auto c = std::clamp<std::int64_t>(
             static_cast<std::int64_t>(std::floor((lon + 180.0) / cell)), 0, width - 1);
-        const auto height = static_cast<std::int64_t>(std::llround(180.0 / cell));
         const auto r = std::clamp<std::int64_t>(
             static_cast<std::int64_t>(std::floor((90.0 - lat) / cell)), 0, height - 1);
         return r * width + c;
@@ -109,6 +109,7 @@ std::vector<BaselineGrid> readBaseline(const RangeEvaluationOptions& o)
         BaselineGrid g;
         g.cell = size;
         g.width = std::llround(360.0 / size);
+        g.height = std::llround(180.0 / size);
         for (std::size_t k = 0; k < records.size(); ++k)
         {
             const auto& name =
