@@ -15,10 +15,12 @@ std::string versionReport()
     return fmt::format("geoinr {}\n"
                        "LibTorch {} (intra-op threads: {}, CUDA: {})\n"
                        "BLAS: {}\n"
+                       "training GEMMs: {}\n"
                        "GDAL {}, PROJ {}\n",
                        core::geoinrVersion(), core::torchVersion(), core::torchThreads(),
                        core::cudaAvailable() ? "available" : "not available", core::blasLibrary(),
-                       GDALVersionInfo("RELEASE_NAME"), proj_info().version);
+                       core::trainingGemmLibrary(), GDALVersionInfo("RELEASE_NAME"),
+                       proj_info().version);
 }
 
 } // namespace geoinr::cli

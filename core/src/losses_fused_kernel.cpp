@@ -8,7 +8,11 @@
 namespace geoinr::core::fused
 {
 
-// Two builds of the same float kernel: AVX2 + FMA, and the x86-64 baseline.
+// Three builds of the same float kernel: AVX-512, AVX2 + FMA, and the x86-64 baseline.
+namespace avx512
+{
+double negativeRowFloat(const float* z, float* grad, std::int64_t n, float scale, bool maxEntropy);
+}
 namespace avx2
 {
 double negativeRowFloat(const float* z, float* grad, std::int64_t n, float scale, bool maxEntropy);
@@ -31,11 +35,27 @@ bool cpuHasAvx2()
 #endif
 }
 
+bool cpuHasAvx512()
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    static const bool has =
+        __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") && cpuHasAvx2();
+    return has;
+#else
+    return false;
+#endif
+}
+
 } // namespace
 
 double negativeRow(const float* z, float* grad, std::int64_t n, float scale, bool maxEntropy)
 {
 #if defined(__x86_64__)
+    if (cpuHasAvx512())
+    {
+        return avx512::negativeRowFloat(z, grad, n, scale, maxEntropy);
+    }
     if (cpuHasAvx2())
     {
         return avx2::negativeRowFloat(z, grad, n, scale, maxEntropy);

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <dlfcn.h>
 #include <malloc.h>
+#include <thread>
 
 #ifndef GEOINR_VERSION
 #define GEOINR_VERSION "unknown"
@@ -45,6 +46,13 @@ std::string blasLibrary()
         return resolved;
     }
     return info.dli_fname;
+}
+
+int defaultTrainingThreads()
+{
+    const auto cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    const bool oneDnn = trainingGemmLibrary().rfind("oneDNN", 0) == 0;
+    return oneDnn ? cores : std::max(1, cores / 2);
 }
 
 int torchThreads()

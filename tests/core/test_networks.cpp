@@ -6,6 +6,7 @@
 #include <geoinr/core/nn/encoder.h>
 #include <geoinr/core/nn/network.h>
 #include <geoinr/core/nn/range_model.h>
+#include <geoinr/core/runtime_info.h>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -339,6 +340,86 @@ TEST(RangeModel, SinrDefaultParameterCount)
     EXPECT_EQ(model->network()->featureDim(), 256);
     const std::int64_t expected = 4 * 256 + 256 + 4 * 2 * (256 * 256 + 256) + 256 * s;
     EXPECT_EQ(countParameters(*model), expected);
+}
+
+/**
+ * A training pass (gradients recorded, float32 on CPU: the oneDNN GEMM path when the build has it)
+ * against the same network in float64, which LibTorch computes on its own path: logits and every
+ * parameter's gradient agree to float32 rounding. Frozen layers get no gradient.
+ */
+void expectTrainingPassMatchesFloat64(const json& cfg, bool freezeFirstLayer)
+{
+    torch::manual_seed(3);
+    const std::int64_t in = 7;
+    const std::int64_t s = 37;
+    auto net32 = makeNetwork(cfg, in, s);
+    auto net64 = makeNetwork(cfg, in, s);
+    {
+        torch::NoGradGuard noGrad;
+        const auto source = net32->named_parameters();
+        for (auto& item : net64->named_parameters())
+        {
+            item.value().copy_(source[item.key()]);
+        }
+    }
+    net64->to(torch::kFloat64);
+    const std::string first = cfg.at("name") == "siren" ? "layers.0." : "input.";
+    for (auto* net : {&net32, &net64})
+    {
+        (*net)->train();
+        if (freezeFirstLayer)
+        {
+            for (auto& item : (*net)->named_parameters())
+            {
+                if (item.key().rfind(first, 0) == 0)
+                {
+                    item.value().set_requires_grad(false);
+                }
+            }
+        }
+    }
+    // 301 rows: not a multiple of any kernel's block size.
+    const auto x = torch::randn({301, in});
+    const auto weights = torch::randn({301, s});
+    const auto logits32 = net32->forward(x);
+    const auto logits64 = net64->forward(x.to(torch::kFloat64));
+    (logits32 * weights).sum().backward();
+    (logits64 * weights.to(torch::kFloat64)).sum().backward();
+    EXPECT_TRUE(
+        torch::allclose(logits32.detach().to(torch::kFloat64), logits64.detach(), 1e-4, 1e-5))
+        << cfg.dump();
+    const auto reference = net64->named_parameters();
+    for (const auto& item : net32->named_parameters())
+    {
+        const auto& g64 = reference[item.key()].grad();
+        if (!item.value().requires_grad())
+        {
+            EXPECT_FALSE(item.value().grad().defined()) << item.key();
+            continue;
+        }
+        ASSERT_TRUE(item.value().grad().defined()) << item.key();
+        const auto diff =
+            (item.value().grad().to(torch::kFloat64) - g64).abs().max().item<double>();
+        const auto scale = g64.abs().max().item<double>();
+        EXPECT_LE(diff, 1e-4 * scale + 1e-6) << cfg.dump() << " " << item.key();
+    }
+}
+
+TEST(Networks, TrainingPassMatchesFloat64ForEveryLinearLayer)
+{
+    SCOPED_TRACE("training GEMMs: " + geoinr::core::trainingGemmLibrary());
+    expectTrainingPassMatchesFloat64(
+        {{"name", "residual_fcnet"}, {"hidden_dim", 64}, {"num_blocks", 2}, {"dropout", 0.0}},
+        false);
+    expectTrainingPassMatchesFloat64({{"name", "residual_fcnet"},
+                                      {"hidden_dim", 64},
+                                      {"num_blocks", 1},
+                                      {"dropout", 0.0},
+                                      {"head_bias", true}},
+                                     true);
+    expectTrainingPassMatchesFloat64({{"name", "siren"}, {"hidden_dim", 32}}, false);
+    expectTrainingPassMatchesFloat64({{"name", "siren"}, {"hidden_dim", 32}}, true);
+    expectTrainingPassMatchesFloat64({{"name", "mlp"}, {"hidden_dim", 32}}, false);
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Network base class, registry and factory.
+#include "fast_linear.h"
 #include "network_spec.h"
 
 #include <geoinr/core/error.h>
@@ -19,6 +20,11 @@ NetworkImpl::NetworkImpl(nlohmann::json resolvedConfig, std::int64_t inputDim,
 {
     m_head = register_module(
         "head", torch::nn::Linear(torch::nn::LinearOptions(featureDim, numOutputs).bias(headBias)));
+}
+
+torch::Tensor NetworkImpl::forward(const torch::Tensor& x)
+{
+    return networks::linear(features(x), m_head);
 }
 
 torch::Tensor NetworkImpl::logitsFor(const torch::Tensor& x, const torch::Tensor& outputs)

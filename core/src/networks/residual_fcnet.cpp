@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SINR's ResidualFCNet (= Mac Aodha et al. 2019 FCNet; science.md §3.1, §3.3).
 #include "fast_dropout.h"
+#include "fast_linear.h"
 #include "network_spec.h"
 
 #include <torch/torch.h>
@@ -21,9 +22,9 @@ class ResLayerImpl : public torch::nn::Module
     }
     torch::Tensor forward(const torch::Tensor& x)
     {
-        auto y = torch::relu(m_w1->forward(x));
+        auto y = torch::relu(linear(x, m_w1));
         y = fastDropout(y, m_dropout, is_training());
-        y = torch::relu(m_w2->forward(y));
+        y = torch::relu(linear(y, m_w2));
         return x + y;
     }
 
@@ -52,7 +53,7 @@ class ResidualFcnet : public NetworkBase
     }
     torch::Tensor features(const torch::Tensor& x) override
     {
-        auto h = torch::relu(m_input->forward(x));
+        auto h = torch::relu(linear(x, m_input));
         return m_blocks->is_empty() ? h : m_blocks->forward(h);
     }
 

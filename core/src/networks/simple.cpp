@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Linear ([SH] linear / SINR LinNet), SatCLIP's MLP and TorchSpatial's ffn as networks
 // (science.md §3.2, §3.3, §3.5).
+#include "fast_linear.h"
 #include "network_spec.h"
 #include "ts_ffn.h"
 
@@ -45,11 +46,11 @@ class Mlp : public NetworkBase
     }
     torch::Tensor features(const torch::Tensor& x) override
     {
-        auto h = torch::relu(m_input->forward(x));
+        auto h = torch::relu(linear(x, m_input));
         for (int k = 0; k < m_numLayers; ++k)
         {
             const auto idx = static_cast<std::size_t>(k) % m_hidden->size();
-            h = torch::relu(m_hidden[idx]->as<torch::nn::LinearImpl>()->forward(h));
+            h = torch::relu(linear(h, *m_hidden[idx]->as<torch::nn::LinearImpl>()));
         }
         return h;
     }

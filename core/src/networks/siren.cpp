@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SIREN (Sitzmann et al. 2020) as locationencoder's SirenNet (science.md §3.4).
 #include "fast_dropout.h"
+#include "fast_linear.h"
 #include "network_spec.h"
 
 #include <torch/torch.h>
@@ -56,7 +57,7 @@ class Siren : public NetworkBase
         auto h = x;
         for (std::size_t k = 0; k < m_layers->size(); ++k)
         {
-            auto pre = m_layers[k]->as<torch::nn::LinearImpl>()->forward(h);
+            auto pre = linear(h, *m_layers[k]->as<torch::nn::LinearImpl>());
             if (m_dropout > 0.0)
             {
                 pre = fastDropout(pre, m_dropout, is_training());

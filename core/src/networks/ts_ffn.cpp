@@ -2,6 +2,7 @@
 #include "ts_ffn.h"
 
 #include "fast_dropout.h"
+#include "fast_linear.h"
 
 #include <torch/nn/functional/activation.h>
 #include <torch/nn/functional/dropout.h>
@@ -55,7 +56,7 @@ TsFfnBlockImpl::TsFfnBlockImpl(std::int64_t in, std::int64_t out, const TsFfnOpt
 
 torch::Tensor TsFfnBlockImpl::forward(const torch::Tensor& x)
 {
-    auto h = m_linear->forward(x);
+    auto h = linear(x, m_linear);
     if (m_activation == "leakyrelu")
     {
         h = torch::leaky_relu(h, 0.2);

@@ -16,6 +16,19 @@ std::string torchVersion();
 /** Resolved path of the BLAS library that serves sgemm_ (tells OpenBLAS from reference BLAS). */
 std::string blasLibrary();
 
+/**
+ * What serves the float32 GEMMs of training on CPU: "oneDNN <version> (<ISA>)" when GeoINR was
+ * built with oneDNN, else "LibTorch BLAS". Inference always uses LibTorch's BLAS.
+ */
+std::string trainingGemmLibrary();
+
+/**
+ * LibTorch threads for training when the user sets none. With oneDNN GEMMs every core: they share
+ * LibTorch's OpenMP pool. Without, half the cores: OpenBLAS runs its own pool on all of them and
+ * more LibTorch threads on top oversubscribe (on 2 cores, 2 threads trained 2x slower than 1).
+ */
+int defaultTrainingThreads();
+
 /** Number of LibTorch intra-op threads. */
 int torchThreads();
 

@@ -21,7 +21,7 @@ class NetworkImpl : public torch::nn::Module
     ~NetworkImpl() override = default;
 
     /** Logits for every output: head(features(x)). */
-    torch::Tensor forward(const torch::Tensor& x) { return m_head->forward(features(x)); }
+    torch::Tensor forward(const torch::Tensor& x);
 
     /** Trunk output [N, featureDim()] (SINR's `return_feats` embedding). */
     virtual torch::Tensor features(const torch::Tensor& x) = 0;

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+// Linear layers for training: float32 GEMMs through oneDNN's AVX-512 sgemm when GeoINR was built
+// with it, LibTorch's own (BLAS) path otherwise.
+#pragma once
+
+#include <torch/torch.h>
+
+namespace geoinr::core::networks
+{
+
+/**
+ * y = x W^T (+ b), as torch::nn::Linear. While gradients are recorded for a CPU float32 layer, the
+ * forward and both backward products run through oneDNN (see trainingGemmLibrary()); inference,
+ * other dtypes and devices take LibTorch's path, so predictions keep their bit-for-bit guarantees.
+ */
+torch::Tensor linear(const torch::Tensor& x, torch::nn::LinearImpl& layer);
+inline torch::Tensor linear(const torch::Tensor& x, const torch::nn::Linear& layer)
+{
+    return linear(x, *layer.ptr());
+}
+
+} // namespace geoinr::core::networks
