@@ -14,7 +14,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <thread>
 
 namespace geoinr::cli
 {
@@ -97,8 +96,7 @@ void resolve(PretrainArgs& a)
     o.checkpointPath = a.output;
     if (o.threads == 0)
     {
-        // As `geoinr train`: OpenBLAS already uses every core for the GEMMs.
-        o.threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency() / 2));
+        o.threads = core::defaultTrainingThreads(); // as `geoinr train`
     }
 }
 

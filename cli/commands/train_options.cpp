@@ -5,11 +5,11 @@
 
 #include <geoinr/core/checkpoint_file.h>
 #include <geoinr/core/error.h>
+#include <geoinr/core/runtime_info.h>
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <thread>
 
 namespace geoinr::cli
 {
@@ -88,7 +88,8 @@ void addTrainingModelOptions(CLI::App* cmd, TrainingArgs& a)
         ->capture_default_str();
     cmd->add_option("--device", t.device, "cpu or cuda")->capture_default_str();
     cmd->add_option("--threads", t.threads,
-                    "LibTorch threads (default: half the cores; OpenBLAS uses all of them)");
+                    "LibTorch threads (default: every core with oneDNN GEMMs, else half: OpenBLAS "
+                    "runs its own pool on all of them)");
     cmd->add_flag("-q,--quiet", a.quiet, "no progress output");
 }
 
@@ -127,9 +128,7 @@ void resolveTrainingArgs(TrainingArgs& a)
                {"network", component(a.network, "network", "residual_fcnet", "--network")}};
     if (t.threads == 0)
     {
-        // OpenBLAS runs its own pool on every core for the GEMMs; LibTorch threads on top of it
-        // oversubscribe: on 2 cores, 1 LibTorch thread trained 2x faster than 2 (README).
-        t.threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency() / 2));
+        t.threads = core::defaultTrainingThreads();
     }
 }
 

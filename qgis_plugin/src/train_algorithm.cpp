@@ -4,6 +4,7 @@
 #include "point_layer_reader.h"
 
 #include <geoinr/core/encoder_catalog.h>
+#include <geoinr/core/runtime_info.h>
 #include <geoinr/core/training.h>
 #include <geoinr/rasters/training_inputs.h>
 
@@ -15,7 +16,6 @@
 #include <qgsrasterlayer.h>
 
 #include <algorithm>
-#include <thread>
 
 namespace geoinr::qgis
 {
@@ -209,8 +209,7 @@ QVariantMap TrainAlgorithm::run(const QVariantMap& parameters, QgsProcessingCont
     t.batchSize = parameterAsInt(parameters, QStringLiteral("BATCH_SIZE"), context);
     t.seed =
         static_cast<std::uint64_t>(parameterAsInt(parameters, QStringLiteral("SEED"), context));
-    // As `geoinr train`: OpenBLAS already uses every core, more LibTorch threads oversubscribe.
-    t.threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency() / 2));
+    t.threads = core::defaultTrainingThreads(); // as `geoinr train`
     const auto output = parameterAsFileOutput(parameters, QStringLiteral("OUTPUT"), context);
     if (output.isEmpty())
     {
