@@ -70,6 +70,7 @@ inline int runBenchmarks(int argc, char** argv)
     benchmark::AddCustomContext("geoinr", geoinr::core::geoinrVersion());
     benchmark::AddCustomContext("libtorch", geoinr::core::torchVersion());
     benchmark::AddCustomContext("blas", geoinr::core::blasLibrary());
+    benchmark::AddCustomContext("training_gemm", geoinr::core::trainingGemmLibrary());
     benchmark::AddCustomContext("torch_threads", std::to_string(geoinr::core::torchThreads()));
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))

@@ -12,6 +12,13 @@
 
 #include <random>
 #include <sys/resource.h>
+#include <thread>
+#include <vector>
+
+#if defined(GEOINR_HAVE_DNNL)
+#include <omp.h>
+#include <oneapi/dnnl/dnnl.h>
+#endif
 
 namespace
 {
@@ -35,6 +42,28 @@ BENCHMARK(BM_TorchMm)
     ->Args({1024, 2})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+#if defined(GEOINR_HAVE_DNNL)
+/** oneDNN's sgemm (n x n, all cores): the kernel training's GEMMs run on, as a second reference. */
+void BM_OneDnnSgemm(benchmark::State& state)
+{
+    const auto n = state.range(0);
+    std::vector<float> a(static_cast<std::size_t>(n * n), 0.5F);
+    std::vector<float> b(a.size(), 0.25F);
+    std::vector<float> c(a.size());
+    const int previous = omp_get_max_threads();
+    omp_set_num_threads(static_cast<int>(std::max(1U, std::thread::hardware_concurrency())));
+    for (auto _ : state)
+    {
+        dnnl_sgemm('N', 'N', n, n, n, 1.0F, a.data(), n, b.data(), n, 0.0F, c.data(), n);
+        benchmark::DoNotOptimize(c.data());
+    }
+    omp_set_num_threads(previous);
+    state.counters["GFLOP/s"] =
+        benchmark::Counter(2.0 * n * n * n * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_OneDnnSgemm)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime();
+#endif
 
 /** Args: species, torch threads. Items = presence samples; MFLOP/sample from the layer sizes. */
 void BM_SinrTrainingStep(benchmark::State& state)
