@@ -345,7 +345,8 @@ TEST(RangeModel, SinrDefaultParameterCount)
 /**
  * A training pass (gradients recorded, float32 on CPU: the oneDNN GEMM path when the build has it)
  * against the same network in float64, which LibTorch computes on its own path: logits and every
- * parameter's gradient agree to float32 rounding. Frozen layers get no gradient.
+ * parameter's gradient agree to float32 rounding, dropout masks included (the fused residual
+ * block must reproduce fastDropout's). Frozen layers get no gradient.
  */
 void expectTrainingPassMatchesFloat64(const json& cfg, bool freezeFirstLayer)
 {
@@ -381,7 +382,10 @@ void expectTrainingPassMatchesFloat64(const json& cfg, bool freezeFirstLayer)
     // 301 rows: not a multiple of any kernel's block size.
     const auto x = torch::randn({301, in});
     const auto weights = torch::randn({301, s});
+    // The same generator state for both passes: dropout draws the same mask seeds.
+    torch::manual_seed(11);
     const auto logits32 = net32->forward(x);
+    torch::manual_seed(11);
     const auto logits64 = net64->forward(x.to(torch::kFloat64));
     (logits32 * weights).sum().backward();
     (logits64 * weights.to(torch::kFloat64)).sum().backward();
@@ -410,6 +414,9 @@ TEST(Networks, TrainingPassMatchesFloat64ForEveryLinearLayer)
     SCOPED_TRACE("training GEMMs: " + geoinr::core::trainingGemmLibrary());
     expectTrainingPassMatchesFloat64(
         {{"name", "residual_fcnet"}, {"hidden_dim", 64}, {"num_blocks", 2}, {"dropout", 0.0}},
+        false);
+    expectTrainingPassMatchesFloat64(
+        {{"name", "residual_fcnet"}, {"hidden_dim", 64}, {"num_blocks", 3}, {"dropout", 0.5}},
         false);
     expectTrainingPassMatchesFloat64({{"name", "residual_fcnet"},
                                       {"hidden_dim", 64},

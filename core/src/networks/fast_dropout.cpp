@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "fast_dropout.h"
 
-#include "../split_mix.h"
-
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
 
@@ -22,7 +20,7 @@ void fillMask(T* mask, std::int64_t n, std::uint64_t seed, std::uint32_t dropBel
                      {
                          for (std::int64_t q = begin; q < end; ++q)
                          {
-                             const auto bits = splitMix64(seed ^ static_cast<std::uint64_t>(q));
+                             const auto bits = dropoutQuadBits(seed, q);
                              T quad[4];
                              for (int k = 0; k < 4; ++k)
                              {
@@ -87,10 +85,19 @@ torch::Tensor fastDropout(const torch::Tensor& x, double p, bool training)
     {
         return torch::dropout(x, p, training);
     }
+    return FastDropoutFunction::apply(x, p, static_cast<std::int64_t>(drawDropoutMask(p).seed));
+}
+
+DropoutMask drawDropoutMask(double p)
+{
+    DropoutMask m;
     // One draw from the default generator: reproducible under torch::manual_seed.
-    const auto seed = torch::randint(std::numeric_limits<std::int64_t>::max(), {1}, torch::kLong)
-                          .item<std::int64_t>();
-    return FastDropoutFunction::apply(x, p, seed);
+    m.seed = static_cast<std::uint64_t>(
+        torch::randint(std::numeric_limits<std::int64_t>::max(), {1}, torch::kLong)
+            .item<std::int64_t>());
+    m.dropBelow = static_cast<std::uint32_t>(std::llround(p * 65536.0));
+    m.scale = 1.0 / (1.0 - p);
+    return m;
 }
 
 } // namespace geoinr::core::networks

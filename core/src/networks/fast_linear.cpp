@@ -46,9 +46,9 @@ int gemmThreads()
 }
 
 /** Row-major C[m x n] = alpha op(A) op(B) + beta C, on `gemmThreads()` OpenMP threads. */
-void sgemm(char transA, char transB, std::int64_t m, std::int64_t n, std::int64_t k, const float* a,
-           std::int64_t lda, const float* b, std::int64_t ldb, float beta, float* c,
-           std::int64_t ldc)
+void dnnlSgemm(char transA, char transB, std::int64_t m, std::int64_t n, std::int64_t k,
+               const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta,
+               float* c, std::int64_t ldc)
 {
     if (m == 0 || n == 0)
     {
@@ -92,8 +92,8 @@ class DnnlLinearFunction : public torch::autograd::Function<DnnlLinearFunction>
         const bool hasBias = bias.numel() > 0;
         auto y = hasBias ? bias.expand({rows, out}).contiguous()
                          : torch::empty({rows, out}, x.options());
-        sgemm('N', 'T', rows, out, in, x.data_ptr<float>(), in, w.data_ptr<float>(), in,
-              hasBias ? 1.0F : 0.0F, y.data_ptr<float>(), out);
+        dnnlSgemm('N', 'T', rows, out, in, x.data_ptr<float>(), in, w.data_ptr<float>(), in,
+                  hasBias ? 1.0F : 0.0F, y.data_ptr<float>(), out);
         ctx->save_for_backward({x, w});
         ctx->saved_data["bias"] = hasBias;
         return y;
@@ -113,14 +113,14 @@ class DnnlLinearFunction : public torch::autograd::Function<DnnlLinearFunction>
         if (ctx->needs_input_grad(0))
         {
             dx = torch::empty({rows, in}, x.options());
-            sgemm('N', 'N', rows, in, out, g.data_ptr<float>(), out, w.data_ptr<float>(), in, 0.0F,
-                  dx.data_ptr<float>(), in);
+            dnnlSgemm('N', 'N', rows, in, out, g.data_ptr<float>(), out, w.data_ptr<float>(), in,
+                      0.0F, dx.data_ptr<float>(), in);
         }
         if (ctx->needs_input_grad(1))
         {
             dw = torch::empty({out, in}, w.options());
-            sgemm('T', 'N', out, in, rows, g.data_ptr<float>(), out, x.data_ptr<float>(), in, 0.0F,
-                  dw.data_ptr<float>(), in);
+            dnnlSgemm('T', 'N', out, in, rows, g.data_ptr<float>(), out, x.data_ptr<float>(), in,
+                      0.0F, dw.data_ptr<float>(), in);
         }
         if (ctx->saved_data["bias"].toBool() && ctx->needs_input_grad(2))
         {
@@ -152,6 +152,30 @@ bool fastPath(const torch::Tensor& x, const torch::nn::LinearImpl& layer)
 #endif
 
 } // namespace
+
+bool trainingGemmApplies(const torch::Tensor& x, const torch::nn::LinearImpl& layer)
+{
+#if defined(GEOINR_HAVE_DNNL)
+    return fastPath(x, layer);
+#else
+    (void)x;
+    (void)layer;
+    return false;
+#endif
+}
+
+void trainingSgemm(char transA, char transB, std::int64_t m, std::int64_t n, std::int64_t k,
+                   const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta,
+                   float* c, std::int64_t ldc)
+{
+#if defined(GEOINR_HAVE_DNNL)
+    dnnlSgemm(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc);
+#else
+    (void)transA, (void)transB, (void)m, (void)n, (void)k, (void)a, (void)lda, (void)b, (void)ldb,
+        (void)beta, (void)c, (void)ldc;
+    throw std::logic_error("trainingSgemm: GeoINR was built without oneDNN");
+#endif
+}
 
 torch::Tensor linear(const torch::Tensor& x, torch::nn::LinearImpl& layer)
 {

@@ -19,4 +19,15 @@ inline torch::Tensor linear(const torch::Tensor& x, const torch::nn::Linear& lay
     return linear(x, *layer.ptr());
 }
 
+/** Whether `linear(x, layer)` takes the oneDNN path (fused training kernels check the same). */
+bool trainingGemmApplies(const torch::Tensor& x, const torch::nn::LinearImpl& layer);
+
+/**
+ * Row-major C[m x n] = op(A) op(B) + beta C with oneDNN on all cores (op: 'N' or 'T'). Only valid
+ * where trainingGemmApplies() returned true; throws otherwise.
+ */
+void trainingSgemm(char transA, char transB, std::int64_t m, std::int64_t n, std::int64_t k,
+                   const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta,
+                   float* c, std::int64_t ldc);
+
 } // namespace geoinr::core::networks

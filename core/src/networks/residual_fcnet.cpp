@@ -3,6 +3,7 @@
 #include "fast_dropout.h"
 #include "fast_linear.h"
 #include "network_spec.h"
+#include "residual_block.h"
 
 #include <torch/torch.h>
 
@@ -22,6 +23,10 @@ class ResLayerImpl : public torch::nn::Module
     }
     torch::Tensor forward(const torch::Tensor& x)
     {
+        if (fusedResidualBlockApplies(x, *m_w1, *m_w2))
+        {
+            return fusedResidualBlock(x, *m_w1, *m_w2, is_training() ? m_dropout : 0.0);
+        }
         auto y = torch::relu(linear(x, m_w1));
         y = fastDropout(y, m_dropout, is_training());
         y = torch::relu(linear(y, m_w2));
