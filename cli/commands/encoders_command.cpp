@@ -75,6 +75,13 @@ void addEncodersCommand(CLI::App& app)
                 {
                     all.push_back(encoderJson(info));
                 }
+                for (const auto& info : core::importedEncoderCatalog())
+                {
+                    auto j = core::describeComponent(info);
+                    j["output_dim"] = nullptr; // read from the file (--config with its path)
+                    j["imported"] = true;
+                    all.push_back(j);
+                }
                 std::cout << all.dump(2) << "\n";
                 return;
             }
@@ -82,6 +89,10 @@ void addEncodersCommand(CLI::App& app)
             {
                 printComponent(info, fmt::format(" ({} dims with defaults)",
                                                  core::encoderOutputDim({{"name", info.name}})));
+            }
+            for (const auto& info : core::importedEncoderCatalog())
+            {
+                printComponent(info, " (imported: needs \"path\"; dims read from the file)");
             }
         });
 }

@@ -7,8 +7,10 @@
 
 #include <array>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <sys/wait.h>
+#include <vector>
 
 namespace
 {
@@ -24,11 +26,20 @@ TEST(Cli, EncodersJsonListsEveryEncoderWithDimensions)
     const auto all = nlohmann::json::parse(r.output);
     ASSERT_TRUE(all.is_array());
     std::map<std::string, long> dims;
+    std::vector<std::string> imported;
     for (const auto& e : all)
     {
         ASSERT_TRUE(e.contains("params")) << e.dump();
+        if (e.value("imported", false))
+        {
+            EXPECT_TRUE(e.at("output_dim").is_null()) << e.dump();
+            imported.push_back(e.at("name").get<std::string>());
+            continue;
+        }
         dims[e.at("name").get<std::string>()] = e.at("output_dim").get<long>();
     }
+    // Imported encoders are listed too, without a default size (it comes from their file).
+    EXPECT_EQ(imported, std::vector<std::string>{"torchscript"});
     // Every encoder the foundation issue names, with the default output sizes of science.md §2.5.
     EXPECT_EQ(dims.at("wrap"), 4);
     EXPECT_EQ(dims.at("wrap_ffn"), 256);
@@ -45,6 +56,16 @@ TEST(Cli, EncodersJsonListsEveryEncoderWithDimensions)
     EXPECT_EQ(dims.at("sphere_m_plus"), 8 * 32);
     EXPECT_EQ(dims.at("dfs"), 4 * 8 * 8 + 4 * 8);
     EXPECT_EQ(dims.at("spherical_harmonics"), 100);
+}
+
+TEST(Cli, EncodersListingNamesTheImportedEncoder)
+{
+    const auto r = run("encoders");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    EXPECT_NE(r.output.find("wrap (4 dims with defaults)"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("torchscript (imported: needs \"path\""), std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("sha256"), std::string::npos) << r.output;
 }
 
 TEST(Cli, EncoderConfigResolvesDefaultsAndDimension)

@@ -138,6 +138,20 @@ const std::vector<ComponentInfo>& encoderCatalog()
     return infos;
 }
 
+const std::vector<ComponentInfo>& importedEncoderCatalog()
+{
+    static const std::vector<ComponentInfo> infos = []
+    {
+        std::vector<ComponentInfo> out;
+        for (const auto& s : encoders::torchscriptSpecs())
+        {
+            out.push_back(s.info);
+        }
+        return out;
+    }();
+    return infos;
+}
+
 nlohmann::json describeComponent(const ComponentInfo& info)
 {
     nlohmann::json params = nlohmann::json::array();

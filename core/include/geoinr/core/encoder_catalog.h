@@ -23,8 +23,14 @@ struct ComponentInfo
     std::vector<ParamSpec> params;
 };
 
-/** Every location encoder, in catalogue order. */
+/** Every location encoder that builds from its defaults, in catalogue order. */
 const std::vector<ComponentInfo>& encoderCatalog();
+
+/**
+ * Encoders imported from a file (torchscript): usable by name like the others, but they need a
+ * `path`, so they have no default output dimension and stay out of encoderCatalog().
+ */
+const std::vector<ComponentInfo>& importedEncoderCatalog();
 
 /** Every network, in catalogue order. */
 const std::vector<ComponentInfo>& networkCatalog();
