@@ -10,6 +10,7 @@
 #include <qgscoordinatereferencesystem.h>
 #include <qgsprocessingparameters.h>
 
+#include <array>
 #include <mutex>
 
 namespace geoinr::qgis
@@ -169,12 +170,19 @@ rasters::GridSpec GeoInrAlgorithm::gridFrom(const QVariantMap& parameters,
 
 void GeoInrAlgorithm::addValueParameters()
 {
-    addWithHelp(new QgsProcessingParameterEnum(param::kValues, QObject::tr("Values"),
-                                               {QObject::tr("Probability of presence (0-1)"),
-                                                QObject::tr("Binary range (0/1 at the threshold)")},
-                                               false, 0),
-                QObject::tr("Probability: Float32 in [0, 1], nodata -1. Binary: Byte, 1 where "
-                            "the probability reaches the threshold, nodata 255."));
+    addWithHelp(
+        new QgsProcessingParameterEnum(
+            param::kValues, QObject::tr("Values"),
+            {QObject::tr("Probability of presence (0-1)"),
+             QObject::tr("Binary range (0/1 at the threshold)"), QObject::tr("Logit"),
+             QObject::tr("Probability as Byte (0-254)"),
+             QObject::tr("Location embedding (learned features, one band each)")},
+            false, 0),
+        QObject::tr("Probability: Float32 in [0, 1], nodata -1. Binary: Byte, 1 where the "
+                    "probability reaches the threshold, nodata 255. Logit: Float32, nodata NaN. "
+                    "Byte: round(254 p) with scale 1/254, nodata 255 (4x smaller files). "
+                    "Embedding: the model's learned features at each pixel, Float32, one band "
+                    "per feature (leave Species empty), e.g. as inputs for other models."));
     addWithHelp(new QgsProcessingParameterString(param::kThreshold,
                                                  QObject::tr("Threshold (binary values)"),
                                                  QStringLiteral("max_tss")),
@@ -186,8 +194,21 @@ ValueChoice GeoInrAlgorithm::valuesFrom(const QVariantMap& parameters,
                                         QgsProcessingContext& context) const
 {
     ValueChoice v;
-    const bool binary = parameterAsEnum(parameters, param::kValues, context) == 1;
-    v.output = binary ? "binary" : "probability";
+    static const std::array<const char*, 5> kOutputs = {"probability", "binary", "logit", "byte",
+                                                        "embedding"};
+    const auto index = parameterAsEnum(parameters, param::kValues, context);
+    if (index < 0 || index >= static_cast<int>(kOutputs.size()))
+    {
+        throw QgsProcessingException(QObject::tr("Values: unknown choice %1").arg(index));
+    }
+    v.output = kOutputs.at(static_cast<std::size_t>(index));
+    if (v.output == "embedding" && !speciesFrom(parameters, context).empty())
+    {
+        throw QgsProcessingException(
+            QObject::tr("Species: leave it empty with embedding values (the embedding is the "
+                        "same for every species; one band per feature)"));
+    }
+    const bool binary = v.output == "binary";
     if (binary)
     {
         v.threshold = toStd(parameterAsString(parameters, param::kThreshold, context).trimmed());

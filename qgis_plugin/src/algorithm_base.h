@@ -42,7 +42,7 @@ void ensureGdalDriverRegistered();
 /** Where the "binary" choice of VALUES sits. */
 struct ValueChoice
 {
-    std::string output;    ///< "probability" or "binary"
+    std::string output;    ///< probability, binary, logit, byte or embedding
     std::string threshold; ///< binary only: a probability or a stored rule name
 };
 

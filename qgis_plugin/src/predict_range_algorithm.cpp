@@ -22,7 +22,9 @@ QString PredictRangeAlgorithm::shortHelpString() const
 {
     return QObject::tr(
         "Maps the species of a GeoINR model on a grid: one band per species with the "
-        "probability of presence, or a binary range at a threshold. Covariates are read from "
+        "probability of presence, a binary range at a threshold, the logit or a Byte-scaled "
+        "probability; or the model's location embedding (one band per learned feature). "
+        "Covariates are read from "
         "the rasters the model was trained on. Written as a tiled, compressed GeoTIFF or a "
         "Cloud Optimized GeoTIFF, atomically; the pixels equal those of `geoinr predict` on the "
         "same grid.");
@@ -64,12 +66,13 @@ QVariantMap PredictRangeAlgorithm::run(const QVariantMap& parameters, QgsProcess
     o.output = toStd(output);
     if (feedback != nullptr)
     {
-        feedback->pushInfo(QObject::tr("Mapping %1 on %2")
-                               .arg(o.model.species.empty()
-                                        ? QObject::tr("every species")
-                                        : QObject::tr("%n species", nullptr,
-                                                      static_cast<int>(o.model.species.size())))
-                               .arg(toQ(o.grid.crs)));
+        const auto what =
+            values.output == "embedding"
+                ? QObject::tr("the location embedding")
+                : (o.model.species.empty() ? QObject::tr("every species")
+                                           : QObject::tr("%n species", nullptr,
+                                                         static_cast<int>(o.model.species.size())));
+        feedback->pushInfo(QObject::tr("Mapping %1 on %2").arg(what, toQ(o.grid.crs)));
     }
     rasters::predictRangeRaster(o, feedbackProgress(feedback));
     return {{param::kOutput, output}};

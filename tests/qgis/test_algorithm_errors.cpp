@@ -171,6 +171,15 @@ TEST(QgisAlgorithmErrors, PredictionNamesAMissingCheckpointAndUnknownSpecies)
     EXPECT_FALSE(run.ok);
     EXPECT_MESSAGE(run.errors, QStringLiteral("best_guess"));
 
+    run = runAlgorithm(QStringLiteral("predictrange"),
+                       {{QStringLiteral("CHECKPOINT"), ckpt},
+                        {QStringLiteral("SPECIES"), QStringLiteral("Alpha")},
+                        {QStringLiteral("VALUES"), 4}, // embedding
+                        {QStringLiteral("OUTPUT"), out}});
+    EXPECT_FALSE(run.ok);
+    EXPECT_MESSAGE(run.errors, QStringLiteral("Species: leave it empty with embedding values"));
+    EXPECT_FALSE(QFile::exists(out));
+
     run = runAlgorithm(QStringLiteral("virtualrange"),
                        {{QStringLiteral("CHECKPOINT"), ckpt},
                         {QStringLiteral("SPECIES"), QStringLiteral("Gama")},

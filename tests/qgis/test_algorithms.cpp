@@ -169,6 +169,37 @@ TEST_F(QgisAlgorithms, PredictedRasterEqualsGeoinrPredict)
     EXPECT_EQ(layer.extent(), QgsRectangle(-80, -30, -40, 10));
 }
 
+TEST_F(QgisAlgorithms, EmbeddingAndLogitValuesEqualGeoinrPredict)
+{
+    ASSERT_TRUE(trainRun->ok);
+    const std::vector<std::pair<int, std::string>> choices = {{2, "logit"}, {4, "embedding"}};
+    for (const auto& [index, name] : choices)
+    {
+        SCOPED_TRACE(name);
+        const auto tif = out("qgis_" + name + ".tif");
+        const auto run =
+            runAlgorithm(QStringLiteral("predictrange"),
+                         {{QStringLiteral("CHECKPOINT"), ckpt()},
+                          {QStringLiteral("EXTENT"), QStringLiteral("-80,-40,-30,10 [EPSG:4326]")},
+                          {QStringLiteral("RESOLUTION"), 1.0},
+                          {QStringLiteral("VALUES"), index},
+                          {QStringLiteral("OUTPUT"), tif}});
+        ASSERT_TRUE(run.ok) << run.errors.toStdString();
+        const auto cli = dir->file("cli_" + name + ".tif");
+        const auto r = geoinr::test::run("predict " + checkpoint + " --values " + name +
+                                         " --extent -80 -30 -40 10 --resolution 1 -q -o " + cli);
+        ASSERT_EQ(r.exitCode, 0) << r.output;
+        std::unique_ptr<GDALDataset> ds(GDALDataset::Open(tif.toUtf8().constData()));
+        ASSERT_TRUE(ds);
+        const auto model = geoinr::core::Predictor::load(checkpoint);
+        EXPECT_EQ(ds->GetRasterCount(), name == "embedding" ? model->embeddingDim() : 1);
+        const auto fromQgis = geoinr::test::readFile(tif.toStdString());
+        const auto fromCli = geoinr::test::readFile(cli);
+        ASSERT_EQ(fromQgis.size(), fromCli.size());
+        EXPECT_EQ(std::memcmp(fromQgis.data(), fromCli.data(), fromQgis.size() * sizeof(float)), 0);
+    }
+}
+
 TEST_F(QgisAlgorithms, ProjectedOutputUsesTheExtentReprojected)
 {
     ASSERT_TRUE(trainRun->ok);
