@@ -19,24 +19,6 @@ namespace geoinr::cli
 namespace
 {
 
-/** --report DIR and --report-species NAME, shared by the subcommands of this file. */
-struct ReportArgs
-{
-    std::string directory;
-    std::string species;
-    bool wanted() const { return !directory.empty(); }
-};
-
-void addReportOptions(CLI::App* cmd, ReportArgs& a)
-{
-    cmd->add_option("--report", a.directory,
-                    "write a Markdown report with figures (report.md, figures/*.png, results.json) "
-                    "into this directory");
-    cmd->add_option("--report-species", a.species,
-                    "species of the report's map (default: the one with the most presences or "
-                    "range cells)");
-}
-
 void addPresenceAbsence(CLI::App* cmd)
 {
     auto o = std::make_shared<rasters::PresenceAbsenceOptions>();

@@ -4,6 +4,7 @@
 #include "../terminal_progress.h"
 #include "commands.h"
 #include "provenance_arg.h"
+#include "report_evaluate.h"
 
 #include <geoinr/rasters/presence_only_evaluation.h>
 
@@ -30,6 +31,7 @@ void addPresenceOnlyEvaluation(CLI::App& evaluate)
     auto o = std::make_shared<rasters::PresenceOnlyOptions>();
     auto output = std::make_shared<std::string>();
     auto quiet = std::make_shared<bool>(false);
+    auto reportArgs = std::make_shared<ReportArgs>();
     auto* cmd = evaluate.add_subcommand(
         "presence-only", "Test presences against background points (ENMeval statistics): "
                          "continuous Boyce index, AUC, omission at the MTP and 10th-percentile "
@@ -59,10 +61,14 @@ void addPresenceOnlyEvaluation(CLI::App& evaluate)
     cmd->add_flag("--skip-invalid", read.skipInvalid, "skip and count bad rows");
     cmd->add_option("-o,--output", *output, "write the JSON report here");
     cmd->add_flag("-q,--quiet", *quiet, "no progress output");
+    addReportOptions(cmd, *reportArgs);
     cmd->callback(
-        [o, output, quiet]
+        [o, output, quiet, reportArgs]
         {
-            auto report = rasters::evaluatePresenceOnly(*o, makeTerminalProgress(*quiet));
+            PresenceOnlyReportCollector collector(reportArgs->species);
+            auto report = rasters::evaluatePresenceOnly(
+                *o, makeTerminalProgress(*quiet),
+                reportArgs->wanted() ? collector.sink() : rasters::PresenceOnlySpeciesSink());
             fmt::print(
                 "species evaluated: {} ({} test records, {} background points)\n"
                 "mean Boyce: {:.4f}\nmean AUC: {:.4f}\n"
@@ -72,12 +78,16 @@ void addPresenceOnlyEvaluation(CLI::App& evaluate)
                 report.at("background_points").get<long>(), value(report, "mean_boyce"),
                 value(report, "mean_auc"), value(report, "mean_or_mtp"),
                 value(report, "mean_or_10p"), report.at("threshold_source").get<std::string>());
-            if (!output->empty())
+            if (!output->empty() || reportArgs->wanted())
             {
                 report["provenance"] =
                     evaluationProvenance(o->checkpoint, {o->presences, o->train, o->background});
             }
             writeJsonFile(report, *output);
+            if (reportArgs->wanted())
+            {
+                collector.write(reportArgs->directory, report);
+            }
         });
 }
 

@@ -4,6 +4,7 @@
 #include <geoinr/core/error.h>
 #include <geoinr/report/markdown_report.h>
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -166,7 +167,25 @@ report::MapFigure siteMap(const rasters::SiteScores& scores, const rasters::Site
     return map;
 }
 
+/** The labels of `presences` test presences followed by `background` background points. */
+std::vector<std::uint8_t> presenceLabels(std::size_t presences, std::size_t background)
+{
+    std::vector<std::uint8_t> labels(presences + background, 0);
+    std::fill_n(labels.begin(), presences, 1);
+    return labels;
+}
+
 } // namespace
+
+void addReportOptions(CLI::App* cmd, ReportArgs& a)
+{
+    cmd->add_option("--report", a.directory,
+                    "write a Markdown report with figures (report.md, figures/*.png, results.json) "
+                    "into this directory");
+    cmd->add_option("--report-species", a.species,
+                    "species of the report's map (default: the one with the most presences or "
+                    "range cells)");
+}
 
 void writePresenceAbsenceReport(const std::string& dir, const nlohmann::json& results,
                                 const rasters::SiteScores& scores, const std::string& species)
@@ -298,6 +317,113 @@ void RangeReportCollector::write(const std::string& dir, const nlohmann::json& r
          histogram("Predicted probability of grid cells, all species", "cells in range",
                    m_inRangeCounts, "cells outside", m_outsideCounts)});
     r.figures.push_back({"range_map.png", fmt::format("Range map of {}", m_mapped), map});
+    report::writeReport(dir, r);
+}
+
+PresenceOnlyReportCollector::PresenceOnlyReportCollector(std::string species)
+    : m_requested(std::move(species)), m_presenceCounts(kHistogramBins, 0.0),
+      m_backgroundCounts(kHistogramBins, 0.0)
+{
+}
+
+rasters::PresenceOnlySpeciesSink PresenceOnlyReportCollector::sink()
+{
+    return [this](const rasters::PresenceOnlySpeciesDetail& d)
+    {
+        collect(d);
+    };
+}
+
+void PresenceOnlyReportCollector::collect(const rasters::PresenceOnlySpeciesDetail& d)
+{
+    std::vector<double> scores = d.testScores;
+    scores.insert(scores.end(), d.backgroundScores.begin(), d.backgroundScores.end());
+    m_curves.push_back(report::thinRocCurve(
+        report::rocCurve(presenceLabels(d.testScores.size(), d.backgroundScores.size()), scores,
+                         d.stats.species),
+        kCurvePoints));
+    report::addToHistogram(m_presenceCounts, d.testScores, 0.0, 1.0);
+    report::addToHistogram(m_backgroundCounts, d.backgroundScores, 0.0, 1.0);
+    const bool wanted = m_requested.empty() ? d.testScores.size() > m_mappedPresences
+                                            : d.stats.species == m_requested;
+    if (wanted)
+    {
+        m_mapped = d.stats.species;
+        m_mappedPresences = d.testScores.size();
+        m_testLon = d.testLon;
+        m_testLat = d.testLat;
+        m_backgroundLon = d.backgroundLon;
+        m_backgroundLat = d.backgroundLat;
+        m_backgroundScores = d.backgroundScores;
+    }
+}
+
+void PresenceOnlyReportCollector::write(const std::string& dir, const nlohmann::json& results) const
+{
+    if (m_mapped.empty())
+    {
+        throw InvalidArgument(
+            m_requested.empty()
+                ? std::string("--report: no species has test presences to map")
+                : fmt::format("--report-species '{}': not an evaluated species of the model (no "
+                              "test presences, or not in the model)",
+                              m_requested));
+    }
+    report::MapFigure map;
+    map.title = fmt::format("{}: predicted probability at background points", m_mapped);
+    map.sitesLabel = "background points";
+    map.sites.lon = m_backgroundLon;
+    map.sites.lat = m_backgroundLat;
+    map.siteValues = m_backgroundScores;
+    map.presences.lon = m_testLon;
+    map.presences.lat = m_testLat;
+    map.presenceMarker = report::PresenceMarker::Ring;
+    map.presenceLabel = "test presence";
+    std::vector<double> lon = m_backgroundLon, lat = m_backgroundLat;
+    lon.insert(lon.end(), m_testLon.begin(), m_testLon.end());
+    lat.insert(lat.end(), m_testLat.begin(), m_testLat.end());
+    map.extent = report::extentOfPoints(lon, lat);
+    stretchColours(map, map.siteValues, "background points");
+
+    report::Report r;
+    r.title =
+        fmt::format("Presence-only evaluation of {}", fileName(results.value("checkpoint", "")));
+    r.results = results;
+    if (results.contains("provenance"))
+    {
+        r.settings = report::settingsFromProvenance(results.at("provenance"));
+    }
+    r.settings.emplace_back("protocol", results.value("protocol", std::string()));
+    r.settings.emplace_back("thresholds", results.value("threshold_source", std::string()));
+    auto table =
+        report::speciesTable(results.at("per_species"),
+                             {"species", "test_presences", "boyce", "auc", "or_mtp", "or_10p"},
+                             {"boyce", "auc", "or_mtp", "or_10p"}, "Per-species metrics");
+    for (auto& c : table.columns)
+    {
+        c = c == "auc" ? "AUC vs background"
+                       : (c == "boyce" ? "Boyce"
+                                       : (c == "or_mtp" ? "omission at MTP"
+                                                        : (c == "or_10p" ? "omission at 10p" : c)));
+    }
+    r.tables.push_back(std::move(table));
+    r.summary = {fmt::format("species evaluated: {} ({} test records, {} background points)",
+                             results.value("species_evaluated", 0L),
+                             results.value("test_records", 0L),
+                             results.value("background_points", 0L)),
+                 fmt::format("mean Boyce index: {:.4f}", results.value("mean_boyce", std::nan(""))),
+                 fmt::format("mean AUC (test presences vs background): {:.4f}",
+                             results.value("mean_auc", std::nan(""))),
+                 fmt::format("mean omission at MTP / 10th percentile: {:.4f} / {:.4f}",
+                             results.value("mean_or_mtp", std::nan("")),
+                             results.value("mean_or_10p", std::nan("")))};
+    r.figures.push_back({"roc.png", "ROC curves of test presences against background points",
+                         rocFigure(m_curves, "ROC curves: test presences vs background")});
+    r.figures.push_back({"scores.png",
+                         "Predicted probability at test presences and background points",
+                         histogram("Predicted probability, all species", "test presences",
+                                   m_presenceCounts, "background points", m_backgroundCounts)});
+    r.figures.push_back({"presence_map.png", fmt::format("Map of {}", m_mapped), map});
     report::writeReport(dir, r);
 }
 

@@ -42,7 +42,8 @@ nlohmann::json orNull(double v)
 /** Per model species, the probabilities at the usable records of that species (by name). */
 struct ScoresBySpecies
 {
-    std::vector<std::vector<double>> scores; ///< [model species][records]
+    std::vector<std::vector<double>> scores;    ///< [model species][records]
+    std::vector<std::vector<std::size_t>> rows; ///< [model species][records]: row in the table
     std::size_t unknownSpecies = 0;
     std::size_t withoutCovariates = 0;
 };
@@ -52,6 +53,7 @@ ScoresBySpecies scoreRecords(const core::Predictor& predictor, const OccurrenceT
     const auto& species = predictor.speciesNames();
     ScoresBySpecies out;
     out.scores.resize(species.size());
+    out.rows.resize(species.size());
     if (records.size() == 0)
     {
         return out;
@@ -78,6 +80,7 @@ ScoresBySpecies scoreRecords(const core::Predictor& predictor, const OccurrenceT
         {
             out.scores[it->second].push_back(
                 probability(predicted.logits[i * species.size() + it->second]));
+            out.rows[it->second].push_back(i);
         }
     }
     return out;
@@ -113,7 +116,8 @@ double storedThreshold(const nlohmann::json& thresholds, const std::string& rule
 
 PresenceOnlyScores scorePresenceOnly(const core::Predictor& predictor, const OccurrenceTable& test,
                                      const OccurrenceTable* train,
-                                     const OccurrenceTable& background)
+                                     const OccurrenceTable& background,
+                                     const PresenceOnlySpeciesSink& onSpecies)
 {
     const auto& species = predictor.speciesNames();
     const auto numSpecies = species.size();
@@ -122,6 +126,7 @@ PresenceOnlyScores scorePresenceOnly(const core::Predictor& predictor, const Occ
     // Background: every species' probability at every usable point.
     const auto bgPredicted = detail::predictAtSites(predictor, background);
     std::vector<std::vector<double>> bg(numSpecies);
+    std::vector<double> bgLon, bgLat;
     for (std::size_t i = 0; i < background.size(); ++i)
     {
         if (bgPredicted.usable[i] == 0)
@@ -130,6 +135,8 @@ PresenceOnlyScores scorePresenceOnly(const core::Predictor& predictor, const Occ
             continue;
         }
         ++out.backgroundPoints;
+        bgLon.push_back(background.lon[i]);
+        bgLat.push_back(background.lat[i]);
         for (std::size_t s = 0; s < numSpecies; ++s)
         {
             bg[s].push_back(probability(bgPredicted.logits[i * numSpecies + s]));
@@ -211,6 +218,16 @@ PresenceOnlyScores scorePresenceOnly(const core::Predictor& predictor, const Occ
         r.omissionMtp = std::isnan(mtp[s]) ? NAN : core::omissionRate(pres, mtp[s]);
         r.omission10p = std::isnan(p10[s]) ? NAN : core::omissionRate(pres, p10[s]);
         out.species.push_back(r);
+        if (onSpecies)
+        {
+            std::vector<double> lon, lat;
+            for (const auto row : testScores.rows[s])
+            {
+                lon.push_back(test.lon[row]);
+                lat.push_back(test.lat[row]);
+            }
+            onSpecies({out.species.back(), pres, lon, lat, bg[s], bgLon, bgLat});
+        }
     }
     return out;
 }
@@ -332,7 +349,8 @@ OccurrenceTable randomBackgroundPoints(const nlohmann::json& cov, std::size_t n,
 }
 
 nlohmann::json evaluatePresenceOnly(const PresenceOnlyOptions& o,
-                                    const core::ProgressSink& progress)
+                                    const core::ProgressSink& progress,
+                                    const PresenceOnlySpeciesSink& onSpecies)
 {
     core::reportProgress(progress, 0.0, "loading the checkpoint");
     const auto predictor = core::Predictor::load(o.checkpoint);
@@ -362,9 +380,9 @@ nlohmann::json evaluatePresenceOnly(const PresenceOnlyOptions& o,
                                             lonLatBox({&test, o.train.empty() ? nullptr : &train}));
     }
     core::reportProgress(progress, 0.5, "scoring");
-    auto result =
-        scorePresenceOnly(*predictor, test, o.train.empty() ? nullptr : &train, background)
-            .toJson();
+    auto result = scorePresenceOnly(*predictor, test, o.train.empty() ? nullptr : &train,
+                                    background, onSpecies)
+                      .toJson();
     core::reportProgress(progress, 1.0, "done");
     result["checkpoint"] = o.checkpoint;
     result["presences"] = o.presences;

@@ -358,8 +358,8 @@ RenderedFigure renderMap(const MapFigure& fig)
     std::vector<LegendEntry> legend;
     if (!fig.sites.lon.empty())
     {
-        legend.push_back({QStringLiteral("sites (n = %1), coloured by value")
-                              .arg(countText(fig.sites.lon.size())),
+        legend.push_back({QStringLiteral("%1 (n = %2), coloured by value")
+                              .arg(qs(fig.sitesLabel), countText(fig.sites.lon.size())),
                           viridis(0.6), LegendSymbol::Dot, siteRadius(fig.sites.lon.size())});
     }
     if (!fig.outline.empty())

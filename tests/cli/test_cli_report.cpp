@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// `evaluate presence-absence --report` and `evaluate ranges --report` on a tiny synthetic case:
+// `evaluate presence-absence|ranges|presence-only --report` on a tiny synthetic case:
 // the report directory's Markdown rows and figure links, PNG files, results.json, and the
 // provenance block of -o (hashes checked against the system's sha256sum, the training seed).
 #include "run_cli.h"
@@ -187,6 +187,49 @@ TEST(CliReport, RangesReportHasAMapOfTheLargestRange)
         EXPECT_GT(pngSize(dir + "/figures/" + figure).first, 300u) << figure;
     }
     EXPECT_EQ(nlohmann::json::parse(geoinr::test::readFileBytes(dir + "/results.json")), results);
+}
+
+TEST(CliReport, PresenceOnlyReportMapsTheSpeciesWithTheMostTestPresences)
+{
+    TinyCase c;
+    writeTinyCase(c);
+    const auto json = c.dir.file("po.json");
+    const auto dir = c.dir.file("report");
+    const auto common = "evaluate presence-only " + q(c.checkpoint) + " --presences " +
+                        q(c.dir.file("occ.csv")) + " --background-points 400 --seed 3";
+    const auto r = run(common + " -o " + q(json) + " --report " + q(dir) + " -q");
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    const auto results = nlohmann::json::parse(geoinr::test::readFileBytes(json));
+    EXPECT_EQ(nlohmann::json::parse(geoinr::test::readFileBytes(dir + "/results.json")), results);
+    EXPECT_EQ(results.at("provenance").at("checkpoint").at("sha256"), sha256sum(c.checkpoint));
+    const auto md = geoinr::test::readFileBytes(dir + "/report.md");
+    ASSERT_EQ(results.at("per_species").size(), 2u);
+    for (const auto& s : results.at("per_species"))
+    {
+        char boyce[32], auc[32];
+        std::snprintf(boyce, sizeof boyce, "%.4f", s.at("boyce").get<double>());
+        std::snprintf(auc, sizeof auc, "%.4f", s.at("auc").get<double>());
+        const auto row = "| " + s.at("species").get<std::string>() + " | " +
+                         std::to_string(s.at("test_presences").get<int>()) + " | " + boyce + " | " +
+                         auc + " |";
+        EXPECT_NE(md.find(row), std::string::npos) << row << "\n" << md;
+    }
+    for (const auto* figure : {"roc.png", "scores.png", "presence_map.png"})
+    {
+        EXPECT_NE(md.find(std::string("](figures/") + figure + ")"), std::string::npos) << figure;
+        EXPECT_GT(pngSize(dir + "/figures/" + figure).first, 300u) << figure;
+    }
+    // Alpha has 30 test presences, Beta 20: Alpha is mapped unless Beta is asked for.
+    EXPECT_NE(md.find("Map of Alpha"), std::string::npos) << md;
+    const auto beta = run(common + " --report " + q(dir) + " --report-species Beta -q");
+    ASSERT_EQ(beta.exitCode, 0) << beta.output;
+    EXPECT_NE(geoinr::test::readFileBytes(dir + "/report.md").find("Map of Beta"),
+              std::string::npos);
+    const auto bad =
+        run(common + " --report " + q(c.dir.file("bad")) + " --report-species Gamma -q");
+    EXPECT_EQ(bad.exitCode, 2) << bad.output;
+    EXPECT_NE(bad.output.find("'Gamma'"), std::string::npos) << bad.output;
+    EXPECT_FALSE(fs::exists(c.dir.file("bad") + "/report.md"));
 }
 
 } // namespace

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,21 @@ struct PresenceOnlyScores
     nlohmann::json toJson() const;
 };
 
+/** What a report draws of one evaluated species (probabilities; lon/lat in degrees). */
+struct PresenceOnlySpeciesDetail
+{
+    const SpeciesPresenceOnlyScores& stats;
+    const std::vector<double>& testScores; ///< at its usable test presences
+    const std::vector<double>& testLon;    ///< of those presences
+    const std::vector<double>& testLat;
+    const std::vector<double>& backgroundScores; ///< at the usable background points
+    const std::vector<double>& backgroundLon;    ///< of those points (same for every species)
+    const std::vector<double>& backgroundLat;
+};
+
+/** Called once per evaluated species, in model order (e.g. to collect a report's figures). */
+using PresenceOnlySpeciesSink = std::function<void(const PresenceOnlySpeciesDetail&)>;
+
 /**
  * Scores `predictor` per species on `test` presences (species matched by name) against
  * `background`: continuous Boyce index with fit = background scores + the species' test scores
@@ -88,7 +104,8 @@ struct PresenceOnlyScores
  */
 PresenceOnlyScores scorePresenceOnly(const core::Predictor& predictor, const OccurrenceTable& test,
                                      const OccurrenceTable* train,
-                                     const OccurrenceTable& background);
+                                     const OccurrenceTable& background,
+                                     const PresenceOnlySpeciesSink& onSpecies = {});
 
 /**
  * `n` random background points for a model with covariate description `checkpointCovariates`:
@@ -108,6 +125,7 @@ std::vector<double> lonLatBox(const std::vector<const OccurrenceTable*>& tables)
  * names added. Throws IoError / InvalidArgument naming the file and field.
  */
 nlohmann::json evaluatePresenceOnly(const PresenceOnlyOptions& options,
-                                    const core::ProgressSink& progress = {});
+                                    const core::ProgressSink& progress = {},
+                                    const PresenceOnlySpeciesSink& onSpecies = {});
 
 } // namespace geoinr::rasters

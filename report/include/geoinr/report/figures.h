@@ -99,7 +99,8 @@ struct MapFigure
     std::vector<std::uint8_t> outline; ///< empty, or one per grid cell
     std::string outlineLabel = "expert range";
     LonLatPoints sites;
-    std::vector<double> siteValues; ///< one per site
+    std::vector<double> siteValues;   ///< one per site
+    std::string sitesLabel = "sites"; ///< legend: "<label> (n = N), coloured by value"
     LonLatPoints presences, absences;
     PresenceMarker presenceMarker = PresenceMarker::Dot;
     std::string presenceLabel = "presence", absenceLabel = "absence";
