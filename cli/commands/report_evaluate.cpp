@@ -11,6 +11,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <map>
 
 namespace geoinr::cli
 {
@@ -58,9 +59,15 @@ report::HistogramFigure histogram(const std::string& title, const std::string& i
     return fig;
 }
 
-/** Settings, summary and metrics table shared by both reports. */
+/**
+ * Settings and the per-species metrics table shared by the reports: `columns` of the JSON's
+ * per_species rows, means of `meanColumns`, headers renamed by `headers` (key -> header).
+ */
 report::Report baseReport(const std::string& title, const nlohmann::json& results,
-                          const std::vector<std::string>& columns)
+                          const std::vector<std::string>& columns,
+                          const std::vector<std::string>& meanColumns = {"auc", "ap"},
+                          const std::map<std::string, std::string>& headers = {{"auc", "ROC-AUC"},
+                                                                               {"ap", "AP"}})
 {
     report::Report r;
     r.title = title;
@@ -70,11 +77,12 @@ report::Report baseReport(const std::string& title, const nlohmann::json& result
         r.settings = report::settingsFromProvenance(results.at("provenance"));
     }
     r.settings.emplace_back("protocol", results.value("protocol", std::string()));
-    auto table = report::speciesTable(results.at("per_species"), columns, {"auc", "ap"},
+    auto table = report::speciesTable(results.at("per_species"), columns, meanColumns,
                                       "Per-species metrics");
     for (auto& c : table.columns)
     {
-        c = c == "auc" ? "ROC-AUC" : (c == "ap" ? "AP" : c);
+        const auto it = headers.find(c);
+        c = it != headers.end() ? it->second : c;
     }
     r.tables.push_back(std::move(table));
     return r;
@@ -385,28 +393,16 @@ void PresenceOnlyReportCollector::write(const std::string& dir, const nlohmann::
     map.extent = report::extentOfPoints(lon, lat);
     stretchColours(map, map.siteValues, "background points");
 
-    report::Report r;
-    r.title =
-        fmt::format("Presence-only evaluation of {}", fileName(results.value("checkpoint", "")));
-    r.results = results;
-    if (results.contains("provenance"))
-    {
-        r.settings = report::settingsFromProvenance(results.at("provenance"));
-    }
-    r.settings.emplace_back("protocol", results.value("protocol", std::string()));
+    auto r = baseReport(
+        fmt::format("Presence-only evaluation of {}", fileName(results.value("checkpoint", ""))),
+        results, {"species", "test_presences", "boyce", "auc", "or_mtp", "or_10p"},
+        {"boyce", "auc", "or_mtp", "or_10p"},
+        {{"test_presences", "test presences"},
+         {"boyce", "Boyce"},
+         {"auc", "AUC vs background"},
+         {"or_mtp", "omission at MTP"},
+         {"or_10p", "omission at 10p"}});
     r.settings.emplace_back("thresholds", results.value("threshold_source", std::string()));
-    auto table =
-        report::speciesTable(results.at("per_species"),
-                             {"species", "test_presences", "boyce", "auc", "or_mtp", "or_10p"},
-                             {"boyce", "auc", "or_mtp", "or_10p"}, "Per-species metrics");
-    for (auto& c : table.columns)
-    {
-        c = c == "auc" ? "AUC vs background"
-                       : (c == "boyce" ? "Boyce"
-                                       : (c == "or_mtp" ? "omission at MTP"
-                                                        : (c == "or_10p" ? "omission at 10p" : c)));
-    }
-    r.tables.push_back(std::move(table));
     r.summary = {fmt::format("species evaluated: {} ({} test records, {} background points)",
                              results.value("species_evaluated", 0L),
                              results.value("test_records", 0L),
