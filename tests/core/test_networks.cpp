@@ -427,6 +427,11 @@ TEST(Networks, TrainingPassMatchesFloat64ForEveryLinearLayer)
     expectTrainingPassMatchesFloat64({{"name", "siren"}, {"hidden_dim", 32}}, false);
     expectTrainingPassMatchesFloat64({{"name", "siren"}, {"hidden_dim", 32}}, true);
     expectTrainingPassMatchesFloat64({{"name", "mlp"}, {"hidden_dim", 32}}, false);
+
+    // A wrong input width during training is LibTorch's shape error, not a read past the input.
+    auto net = makeNetwork({{"name", "residual_fcnet"}, {"hidden_dim", 16}}, 7, 3);
+    net->train();
+    EXPECT_THROW(net->forward(torch::randn({5, 6})), c10::Error);
 }
 
 } // namespace

@@ -38,14 +38,16 @@ int gemmThreads()
         return 1;
     }
     using GetThreads = int (*)();
-    if (auto* get = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads")))
+    static auto* const get =
+        reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    if (get != nullptr)
     {
-        return std::max(1, get());
+        return std::max(1, get()); // asked each time: useSingleThreadedMath() may have changed it
     }
     return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
 }
 
-/** Row-major C[m x n] = alpha op(A) op(B) + beta C, on `gemmThreads()` OpenMP threads. */
+/** Row-major C[m x n] = op(A) op(B) + beta C, on `gemmThreads()` OpenMP threads. */
 void dnnlSgemm(char transA, char transB, std::int64_t m, std::int64_t n, std::int64_t k,
                const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta,
                float* c, std::int64_t ldc)
@@ -143,10 +145,11 @@ bool disabledByEnvironment()
 
 bool fastPath(const torch::Tensor& x, const torch::nn::LinearImpl& layer)
 {
+    // A shape mismatch takes LibTorch's path too, which reports it (oneDNN would read past x).
     return !disabledByEnvironment() && torch::GradMode::is_enabled() && x.dim() == 2 &&
-           x.is_cpu() && x.scalar_type() == torch::kFloat32 &&
-           layer.weight.scalar_type() == torch::kFloat32 && layer.weight.is_cpu() &&
-           (x.requires_grad() || layer.weight.requires_grad());
+           layer.weight.dim() == 2 && x.size(1) == layer.weight.size(1) && x.is_cpu() &&
+           x.scalar_type() == torch::kFloat32 && layer.weight.scalar_type() == torch::kFloat32 &&
+           layer.weight.is_cpu() && (x.requires_grad() || layer.weight.requires_grad());
 }
 
 #endif
