@@ -169,8 +169,18 @@ void fillTiles(const GridPredictor& p, const RasterGrid& grid,
                         file->FlushCache(false);
                     }
                 }
-                core::reportProgress(progress, static_cast<double>(done) / total,
-                                     fmt::format("tile {}/{}", done, total));
+                try
+                {
+                    core::reportProgress(progress, static_cast<double>(done) / total,
+                                         fmt::format("tile {}/{}", done, total));
+                }
+                catch (...)
+                {
+                    // Stop the others while the lock is still held: otherwise one of them could
+                    // write its tile and call the progress sink again after a cancel.
+                    stop = true;
+                    throw;
+                }
             }
         }
         catch (...)
