@@ -105,12 +105,13 @@ BENCHMARK(BM_AllReduceTwoRanks)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
-/** Args: species, ranks. Items = presence records trained (global batch 2048, 12 steps). */
+/** Args: species, ranks. Items = presence records trained (global batch 2048, 48 steps). */
 void BM_TrainingRanks(benchmark::State& state)
 {
     const auto species = state.range(0);
     const int world = static_cast<int>(state.range(1));
-    constexpr std::int64_t kRecords = 2048 * 12;
+    constexpr std::int64_t kRecords =
+        2048 * 48; // enough steps that set-up and rendezvous do not dominate
     at::set_num_threads(1);
     for (auto _ : state)
     {
