@@ -4,6 +4,7 @@
 #include <geoinr/core/checkpoint_file.h>
 #include <geoinr/core/error.h>
 #include <geoinr/core/nn/checkpoint.h>
+#include <geoinr/core/runtime_info.h>
 #include <geoinr/core/training.h>
 
 #include <gtest/gtest.h>
@@ -112,6 +113,11 @@ TEST_F(TrainingTest, LearnsWhereEachSpeciesLives)
     EXPECT_EQ(meta.at("species")[1], "south");
     EXPECT_EQ(meta.at("training").at("loss"), "an_full");
     EXPECT_TRUE(meta.at("training_state").at("complete").get<bool>());
+    // What reproducing the weights bit for bit also needs.
+    const auto& runtime = meta.at("training").at("runtime");
+    EXPECT_EQ(runtime.at("gemm"), geoinr::core::trainingGemmLibrary());
+    EXPECT_EQ(runtime.at("torch_threads").get<int>(), geoinr::core::torchThreads());
+    EXPECT_EQ(runtime.at("device"), "cpu");
 }
 
 TEST_F(TrainingTest, SameSeedGivesTheSameCheckpoint)

@@ -14,6 +14,7 @@
 #include <geoinr/core/nn/losses.h>
 #include <geoinr/core/nn/pretraining_init.h>
 #include <geoinr/core/nn/range_model.h>
+#include <geoinr/core/runtime_info.h>
 #include <geoinr/core/training.h>
 
 #include <fmt/format.h>
@@ -587,6 +588,12 @@ class Trainer
         metadata["env_features"] = m_data.envNames;
         metadata["training"] = optionsJson(m_options);
         metadata["training"]["records_used"] = m_globalRecords;
+        // Besides the options, the weights' last bits depend on these: the same seed gives the same
+        // checkpoint with the same device, threads and GEMM library.
+        metadata["training"]["runtime"] = {{"device", m_options.device},
+                                           {"torch_threads", torchThreads()},
+                                           {"gemm", trainingGemmLibrary()},
+                                           {"libtorch", torchVersion()}};
         if (!m_options.initFrom.empty())
         {
             metadata["training"]["init_from"] = {{"checkpoint", m_options.initFrom},
