@@ -88,17 +88,10 @@ class DnnlLinearFunction : public torch::autograd::Function<DnnlLinearFunction>
     {
         const auto x = input.contiguous();
         const auto w = weight.contiguous();
-        const auto rows = x.size(0);
-        const auto in = w.size(1);
-        const auto out = w.size(0);
         const bool hasBias = bias.numel() > 0;
-        auto y = hasBias ? bias.expand({rows, out}).contiguous()
-                         : torch::empty({rows, out}, x.options());
-        dnnlSgemm('N', 'T', rows, out, in, x.data_ptr<float>(), in, w.data_ptr<float>(), in,
-                  hasBias ? 1.0F : 0.0F, y.data_ptr<float>(), out);
         ctx->save_for_backward({x, w});
         ctx->saved_data["bias"] = hasBias;
-        return y;
+        return linearOutput(x, w, hasBias ? bias.expand({x.size(0), w.size(0)}) : torch::Tensor());
     }
 
     static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
@@ -108,21 +101,14 @@ class DnnlLinearFunction : public torch::autograd::Function<DnnlLinearFunction>
         const auto& x = saved[0];
         const auto& w = saved[1];
         const auto g = gradOutputs[0].contiguous();
-        const auto rows = x.size(0);
-        const auto in = w.size(1);
-        const auto out = w.size(0);
         torch::Tensor dx, dw, db;
         if (ctx->needs_input_grad(0))
         {
-            dx = torch::empty({rows, in}, x.options());
-            dnnlSgemm('N', 'N', rows, in, out, g.data_ptr<float>(), out, w.data_ptr<float>(), in,
-                      0.0F, dx.data_ptr<float>(), in);
+            dx = linearInputGrad(g, w);
         }
         if (ctx->needs_input_grad(1))
         {
-            dw = torch::empty({out, in}, w.options());
-            dnnlSgemm('T', 'N', out, in, rows, g.data_ptr<float>(), out, x.data_ptr<float>(), in,
-                      0.0F, dw.data_ptr<float>(), in);
+            dw = linearWeightGrad(g, x);
         }
         if (ctx->saved_data["bias"].toBool() && ctx->needs_input_grad(2))
         {
@@ -167,17 +153,42 @@ bool trainingGemmApplies(const torch::Tensor& x, const torch::nn::LinearImpl& la
 #endif
 }
 
-void trainingSgemm(char transA, char transB, std::int64_t m, std::int64_t n, std::int64_t k,
-                   const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta,
-                   float* c, std::int64_t ldc)
+namespace
+{
+
+/** C [m x n] = op(A) op(B) (+ init): A, B contiguous row-major; 'T' reads the stored transpose. */
+torch::Tensor product(char transA, char transB, const torch::Tensor& a, const torch::Tensor& b,
+                      std::int64_t m, std::int64_t n, std::int64_t k, const torch::Tensor& init)
 {
 #if defined(GEOINR_HAVE_DNNL)
-    dnnlSgemm(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc);
+    auto c = init.defined() ? init.clone(torch::MemoryFormat::Contiguous)
+                            : torch::empty({m, n}, a.options());
+    dnnlSgemm(transA, transB, m, n, k, a.data_ptr<float>(), a.size(1), b.data_ptr<float>(),
+              b.size(1), init.defined() ? 1.0F : 0.0F, c.data_ptr<float>(), n);
+    return c;
 #else
-    (void)transA, (void)transB, (void)m, (void)n, (void)k, (void)a, (void)lda, (void)b, (void)ldb,
-        (void)beta, (void)c, (void)ldc;
-    throw std::logic_error("trainingSgemm: GeoINR was built without oneDNN");
+    (void)transA, (void)transB, (void)a, (void)b, (void)m, (void)n, (void)k, (void)init;
+    throw std::logic_error("training GEMMs: GeoINR was built without oneDNN");
 #endif
+}
+
+} // namespace
+
+torch::Tensor linearOutput(const torch::Tensor& x, const torch::Tensor& w,
+                           const torch::Tensor& init)
+{
+    return product('N', 'T', x, w, x.size(0), w.size(0), x.size(1), init);
+}
+
+torch::Tensor linearInputGrad(const torch::Tensor& g, const torch::Tensor& w,
+                              const torch::Tensor& init)
+{
+    return product('N', 'N', g, w, g.size(0), w.size(1), g.size(1), init);
+}
+
+torch::Tensor linearWeightGrad(const torch::Tensor& g, const torch::Tensor& x)
+{
+    return product('T', 'N', g, x, g.size(1), x.size(1), g.size(0), torch::Tensor());
 }
 
 torch::Tensor linear(const torch::Tensor& x, torch::nn::LinearImpl& layer)

@@ -22,12 +22,19 @@ inline torch::Tensor linear(const torch::Tensor& x, const torch::nn::Linear& lay
 /** Whether `linear(x, layer)` takes the oneDNN path (fused training kernels check the same). */
 bool trainingGemmApplies(const torch::Tensor& x, const torch::nn::LinearImpl& layer);
 
-/**
- * Row-major C[m x n] = op(A) op(B) + beta C with oneDNN on all cores (op: 'N' or 'T'). Only valid
- * where trainingGemmApplies() returned true; throws otherwise.
- */
-void trainingSgemm(char transA, char transB, std::int64_t m, std::int64_t n, std::int64_t k,
-                   const float* a, std::int64_t lda, const float* b, std::int64_t ldb, float beta,
-                   float* c, std::int64_t ldc);
+// The three products of a Linear layer with oneDNN, for fused training kernels: contiguous CPU
+// float32 matrices, only where trainingGemmApplies() returned true (they throw otherwise). Where
+// `init` is given, the product is added onto a copy of it (e.g. a broadcast bias).
+
+/** x W^T (+ init): the layer's output, [rows x out] from x [rows x in] and W [out x in]. */
+torch::Tensor linearOutput(const torch::Tensor& x, const torch::Tensor& w,
+                           const torch::Tensor& init = {});
+
+/** g W (+ init): the gradient at the layer's input, [rows x in]. */
+torch::Tensor linearInputGrad(const torch::Tensor& g, const torch::Tensor& w,
+                              const torch::Tensor& init = {});
+
+/** g^T x: the gradient of W, [out x in]. */
+torch::Tensor linearWeightGrad(const torch::Tensor& g, const torch::Tensor& x);
 
 } // namespace geoinr::core::networks

@@ -18,20 +18,18 @@ class FusedResidualBlockFunction : public torch::autograd::Function<FusedResidua
                                  const torch::Tensor& w2, const torch::Tensor& b2, double p)
     {
         const auto x = input.contiguous();
+        const auto weight1 = w1.contiguous();
+        const auto weight2 = w2.contiguous();
         const auto rows = x.size(0);
         const auto width = x.size(1);
         const auto mask = p > 0.0 ? drawDropoutMask(p) : DropoutMask{};
-        auto d = torch::empty({rows, width}, x.options());
-        trainingSgemm('N', 'T', rows, width, width, x.data_ptr<float>(), width,
-                      w1.contiguous().data_ptr<float>(), width, 0.0F, d.data_ptr<float>(), width);
+        auto d = linearOutput(x, weight1);
         biasReluDropout(d.data_ptr<float>(), b1.contiguous().data_ptr<float>(), rows, width, mask);
-        auto h = torch::empty({rows, width}, x.options());
-        trainingSgemm('N', 'T', rows, width, width, d.data_ptr<float>(), width,
-                      w2.contiguous().data_ptr<float>(), width, 0.0F, h.data_ptr<float>(), width);
+        auto h = linearOutput(d, weight2);
         auto out = torch::empty({rows, width}, x.options());
         biasReluResidual(h.data_ptr<float>(), b2.contiguous().data_ptr<float>(),
                          x.data_ptr<float>(), out.data_ptr<float>(), rows, width);
-        ctx->save_for_backward({x, d, h, w1.contiguous(), w2.contiguous()});
+        ctx->save_for_backward({x, d, h, weight1, weight2});
         ctx->saved_data["scale"] = mask.scale;
         return out;
     }
@@ -43,36 +41,28 @@ class FusedResidualBlockFunction : public torch::autograd::Function<FusedResidua
         const auto &x = saved[0], &d = saved[1], &h = saved[2], &w1 = saved[3], &w2 = saved[4];
         const auto scale = static_cast<float>(ctx->saved_data["scale"].toDouble());
         const auto g = gradOutputs[0].contiguous();
-        const auto rows = x.size(0);
-        const auto width = x.size(1);
-        const auto n = rows * width;
-        const auto grain = rowGrain(width) * width;
+        const auto n = g.numel();
+        const auto grain = rowGrain(x.size(1)) * x.size(1);
         // Second linear: gradient at its pre-activation, then its parameters and input.
-        auto gh = torch::empty({rows, width}, x.options());
+        auto gh = torch::empty_like(g);
         maskedGradient(g.data_ptr<float>(), h.data_ptr<float>(), 1.0F, gh.data_ptr<float>(), n,
                        grain);
         torch::Tensor dw1, db1, dw2, db2, dx;
         if (ctx->needs_input_grad(3))
         {
-            dw2 = torch::empty({width, width}, x.options());
-            trainingSgemm('T', 'N', width, width, rows, gh.data_ptr<float>(), width,
-                          d.data_ptr<float>(), width, 0.0F, dw2.data_ptr<float>(), width);
+            dw2 = linearWeightGrad(gh, d);
         }
         if (ctx->needs_input_grad(4))
         {
             db2 = gh.sum(0);
         }
-        auto gd = torch::empty({rows, width}, x.options());
-        trainingSgemm('N', 'N', rows, width, width, gh.data_ptr<float>(), width,
-                      w2.data_ptr<float>(), width, 0.0F, gd.data_ptr<float>(), width);
+        auto gd = linearInputGrad(gh, w2);
         // First linear: through dropout and ReLU (d > 0 exactly where both let it pass).
         maskedGradient(gd.data_ptr<float>(), d.data_ptr<float>(), scale, gd.data_ptr<float>(), n,
                        grain);
         if (ctx->needs_input_grad(1))
         {
-            dw1 = torch::empty({width, width}, x.options());
-            trainingSgemm('T', 'N', width, width, rows, gd.data_ptr<float>(), width,
-                          x.data_ptr<float>(), width, 0.0F, dw1.data_ptr<float>(), width);
+            dw1 = linearWeightGrad(gd, x);
         }
         if (ctx->needs_input_grad(2))
         {
@@ -80,9 +70,7 @@ class FusedResidualBlockFunction : public torch::autograd::Function<FusedResidua
         }
         if (ctx->needs_input_grad(0))
         {
-            dx = g.clone(); // the residual path, plus the block's: dx = g + gd W1
-            trainingSgemm('N', 'N', rows, width, width, gd.data_ptr<float>(), width,
-                          w1.data_ptr<float>(), width, 1.0F, dx.data_ptr<float>(), width);
+            dx = linearInputGrad(gd, w1, g); // the residual path g, plus the block's gd W1
         }
         return {dx, dw1, db1, dw2, db2, torch::Tensor()};
     }
