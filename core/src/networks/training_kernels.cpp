@@ -32,35 +32,11 @@ namespace
     }
 }
 
-/** factor[j] = scale or 0 for elements first..first+n-1 of fastDropout's mask. */
-[[gnu::noinline]] void dropoutFactors(float* factor, std::int64_t first, std::int64_t n,
-                                      const DropoutMask& mask)
+/** fastDropout's factors of elements first..first+n-1 (out of line, as the loops below). */
+[[gnu::noinline]] void maskFactors(float* factor, std::int64_t first, std::int64_t n,
+                                   const DropoutMask& mask)
 {
-    const auto scale = static_cast<float>(mask.scale);
-    if (first % 4 == 0 && n % 4 == 0) // whole quads: one hash, four elements
-    {
-        for (std::int64_t q = 0; q < n / 4; ++q)
-        {
-            const auto bits = dropoutQuadBits(mask.seed, first / 4 + q);
-            for (int k = 0; k < 4; ++k)
-            {
-                const auto u = static_cast<std::uint32_t>((bits >> (16 * k)) & 0xFFFFU);
-                factor[4 * q + k] = u >= mask.dropBelow ? scale : 0.0F;
-            }
-        }
-        return;
-    }
-    std::uint64_t bits = 0;
-    for (std::int64_t j = 0; j < n; ++j)
-    {
-        const auto e = first + j;
-        if (j == 0 || (e & 3) == 0) // 4 elements per 64-bit hash
-        {
-            bits = dropoutQuadBits(mask.seed, e >> 2);
-        }
-        const auto u = static_cast<std::uint32_t>((bits >> (16 * (e & 3))) & 0xFFFFU);
-        factor[j] = u >= mask.dropBelow ? scale : 0.0F;
-    }
+    dropoutFactors(factor, first, n, mask);
 }
 
 [[gnu::noinline]] void multiplyRow(float* row, const float* factor, std::int64_t n)
@@ -125,7 +101,7 @@ void biasReluDropout(float* y, const float* b, std::int64_t rows, std::int64_t w
                          std::vector<float> factor(static_cast<std::size_t>(width));
                          for (std::int64_t i = begin; i < end; ++i)
                          {
-                             dropoutFactors(factor.data(), i * width, width, mask);
+                             maskFactors(factor.data(), i * width, width, mask);
                              multiplyRow(y + i * width, factor.data(), width);
                          }
                      });
