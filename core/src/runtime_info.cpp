@@ -51,8 +51,7 @@ std::string blasLibrary()
 int defaultTrainingThreads()
 {
     const auto cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-    const bool oneDnn = trainingGemmLibrary().rfind("oneDNN", 0) == 0;
-    return oneDnn ? cores : std::max(1, cores / 2);
+    return trainingGemmsOnOneDnn() ? cores : std::max(1, cores / 2);
 }
 
 int torchThreads()

@@ -209,10 +209,19 @@ torch::Tensor linear(const torch::Tensor& x, torch::nn::LinearImpl& layer)
 namespace geoinr::core
 {
 
+bool trainingGemmsOnOneDnn()
+{
+#if defined(GEOINR_HAVE_DNNL)
+    return !networks::disabledByEnvironment();
+#else
+    return false;
+#endif
+}
+
 std::string trainingGemmLibrary()
 {
 #if defined(GEOINR_HAVE_DNNL)
-    if (networks::disabledByEnvironment())
+    if (!trainingGemmsOnOneDnn())
     {
         return "LibTorch BLAS (GEOINR_TRAINING_GEMM=libtorch)";
     }

@@ -22,6 +22,9 @@ std::string blasLibrary();
  */
 std::string trainingGemmLibrary();
 
+/** Whether training GEMMs run on oneDNN (built with it, and not GEOINR_TRAINING_GEMM=libtorch). */
+bool trainingGemmsOnOneDnn();
+
 /**
  * LibTorch threads for training when the user sets none. With oneDNN GEMMs every core: they share
  * LibTorch's OpenMP pool. Without, half the cores: OpenBLAS runs its own pool on all of them and
