@@ -2,6 +2,7 @@
 #include "report_evaluate.h"
 
 #include <geoinr/core/error.h>
+#include <geoinr/core/metrics.h>
 #include <geoinr/report/markdown_report.h>
 
 #include <CLI/CLI.hpp>
@@ -175,14 +176,6 @@ report::MapFigure siteMap(const rasters::SiteScores& scores, const rasters::Site
     return map;
 }
 
-/** The labels of `presences` test presences followed by `background` background points. */
-std::vector<std::uint8_t> presenceLabels(std::size_t presences, std::size_t background)
-{
-    std::vector<std::uint8_t> labels(presences + background, 0);
-    std::fill_n(labels.begin(), presences, 1);
-    return labels;
-}
-
 } // namespace
 
 void addReportOptions(CLI::App* cmd, ReportArgs& a)
@@ -347,8 +340,8 @@ void PresenceOnlyReportCollector::collect(const rasters::PresenceOnlySpeciesDeta
     std::vector<double> scores = d.testScores;
     scores.insert(scores.end(), d.backgroundScores.begin(), d.backgroundScores.end());
     m_curves.push_back(report::thinRocCurve(
-        report::rocCurve(presenceLabels(d.testScores.size(), d.backgroundScores.size()), scores,
-                         d.stats.species),
+        report::rocCurve(core::presenceLabels(d.testScores.size(), d.backgroundScores.size()),
+                         scores, d.stats.species),
         kCurvePoints));
     report::addToHistogram(m_presenceCounts, d.testScores, 0.0, 1.0);
     report::addToHistogram(m_backgroundCounts, d.backgroundScores, 0.0, 1.0);

@@ -118,6 +118,13 @@ double rSquared(const std::vector<double>& truth, const std::vector<double>& pre
     return ssTot == 0.0 ? kNaN : 1.0 - ssRes / ssTot;
 }
 
+std::vector<std::uint8_t> presenceLabels(std::size_t presences, std::size_t others)
+{
+    std::vector<std::uint8_t> labels(presences + others, 0);
+    std::fill_n(labels.begin(), presences, 1);
+    return labels;
+}
+
 double meanOfDefined(const std::vector<double>& values, std::size_t* countDefined)
 {
     double sum = 0.0;

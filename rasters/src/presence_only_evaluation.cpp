@@ -93,14 +93,6 @@ std::vector<double> concatenate(const std::vector<double>& a, const std::vector<
     return out;
 }
 
-/** `presences` ones followed by `others` zeros. */
-std::vector<std::uint8_t> presenceLabels(std::size_t presences, std::size_t others)
-{
-    std::vector<std::uint8_t> labels(presences + others, 0);
-    std::fill(labels.begin(), labels.begin() + static_cast<std::ptrdiff_t>(presences), 1);
-    return labels;
-}
-
 /** Stored threshold `rule` of species `s`, NaN when the checkpoint has none. */
 double storedThreshold(const nlohmann::json& thresholds, const std::string& rule, std::size_t s)
 {
@@ -193,7 +185,8 @@ PresenceOnlyScores scorePresenceOnly(const core::Predictor& predictor, const Occ
         mtp[s] = core::minimumTrainingPresenceThreshold(tr);
         p10[s] = core::presenceQuantileThreshold(tr, 0.9);
         out.maxTssThresholds[s] =
-            core::maxTssThreshold(presenceLabels(tr.size(), bg[s].size()), concatenate(tr, bg[s]))
+            core::maxTssThreshold(core::presenceLabels(tr.size(), bg[s].size()),
+                                  concatenate(tr, bg[s]))
                 .threshold;
     }
 
@@ -211,7 +204,8 @@ PresenceOnlyScores scorePresenceOnly(const core::Predictor& predictor, const Occ
         r.trainPresences = train != nullptr ? trainScores.scores[s].size() : 0;
         // ENMeval: ecospat.boyce(fit = c(bg.pred, occs.test.pred), obs = occs.test.pred).
         r.boyce = core::continuousBoyceIndex(pres, concatenate(bg[s], pres));
-        r.auc = core::rocAuc(presenceLabels(pres.size(), bg[s].size()), concatenate(pres, bg[s]));
+        r.auc =
+            core::rocAuc(core::presenceLabels(pres.size(), bg[s].size()), concatenate(pres, bg[s]));
         r.thresholdMtp = mtp[s];
         r.threshold10p = p10[s];
         r.thresholdMaxTss = out.maxTssThresholds[s];

@@ -31,6 +31,9 @@ double rocAuc(const std::vector<std::uint8_t>& labels, const std::vector<double>
 /** Coefficient of determination 1 - SS_res / SS_tot; NaN when the targets are constant. */
 double rSquared(const std::vector<double>& truth, const std::vector<double>& predicted);
 
+/** `presences` ones followed by `others` zeros: labels for scores listed presences first. */
+std::vector<std::uint8_t> presenceLabels(std::size_t presences, std::size_t others);
+
 /** Mean of the finite values (species whose metric is undefined are skipped); NaN if none. */
 double meanOfDefined(const std::vector<double>& values, std::size_t* countDefined = nullptr);
 
